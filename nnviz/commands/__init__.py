@@ -1,0 +1,1 @@
+"""The headless sub-commands of ``nnviz``, one module each."""

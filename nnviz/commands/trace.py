@@ -1,0 +1,133 @@
+"""``nnviz trace``: one sample's forward (and backward) pass, as a blackboard worked example."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.gradcheck import gradient_check
+from nnviz.engine.model_io import load_model
+from nnviz.engine.network import Network, Trace
+
+#: Terms of a weighted sum written out before the rest is summarized (784 inputs would not fit).
+MAX_TERMS = 8
+SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU",
+           "softplus": "softplus", "silu": "SiLU", "gelu": "GELU", "linear": "id", "softmax": "softmax"}
+
+
+def num(v: float) -> str:
+    """A number as a blackboard shows it: 4 significant digits (1.031, 0.7371, 95, 3.2e-07)."""
+    return f"{v:.4g}"
+
+
+def predicted_class(prediction: np.ndarray) -> int:
+    """σ > 0.5 ⇒ class 1 for one output; the largest output's index for several."""
+    return int(prediction[0] > 0.5) if prediction.size == 1 else int(np.argmax(prediction))
+
+
+def parse_sample(network: Network, input_text: str, target_text: str | None):
+    from nnviz.cli import _floats
+
+    x = np.array(_floats(input_text))
+    if x.size != network.layers[0]:
+        raise NnvizError(f"--input has {x.size} values but the network takes {network.layers[0]}")
+    if target_text is None:
+        return x, None
+    y = np.array(_floats(target_text))
+    k = network.layers[-1]
+    if y.size == 1 and k > 1:  # a class index for a several-output network
+        c = y[0]
+        if c != int(c) or not 0 <= c < k:
+            raise NnvizError(f"--target {target_text} is not a class index 0..{k - 1} nor {k} values")
+        y = np.eye(k)[int(c)]
+    if y.size != k:
+        raise NnvizError(f"--target has {y.size} values but the network has {k} outputs")
+    return x, y
+
+
+def trace_to_json(trace: Trace) -> dict:
+    layers = []
+    for layer in trace.layers:
+        has_grads = layer.delta is not None
+        layers.append({
+            "z": layer.z[0].tolist(),
+            "a": layer.a[0].tolist(),
+            "delta": layer.delta[0].tolist() if has_grads else None,
+            "grad_w": layer.grad_w.tolist() if has_grads else None,
+            "grad_b": layer.grad_b.tolist() if has_grads else None,
+        })
+    prediction = trace.prediction[0]
+    return {"prediction": prediction.tolist(), "class": predicted_class(prediction),
+            "loss": trace.loss, "layers": layers}
+
+
+def _weighted_sum(x: np.ndarray, w: np.ndarray, b: float) -> str:
+    terms = [f"{num(wi)}·{num(xi)}" for wi, xi in zip(w[:MAX_TERMS], x[:MAX_TERMS])]
+    if len(x) > MAX_TERMS:
+        rest = float(np.dot(w[MAX_TERMS:], x[MAX_TERMS:]))
+        terms.append(f"({len(x) - MAX_TERMS} more terms: {num(rest)})")
+    return " + ".join([num(b), *terms])
+
+
+def trace_to_text(network: Network, trace: Trace) -> str:
+    x = trace.x[0]
+    lines = [f"Network {network.describe()}", f"Input x = ({', '.join(num(v) for v in x)})", "",
+             "Forward pass: z = b + Σ wᵢ·xᵢ, then a = f(z)"]
+    prev = x
+    for l, layer in enumerate(trace.layers):
+        act = network.activation_names[l]
+        kind = "output" if l == network.n_layers - 1 else "hidden"
+        lines.append(f"  layer {l + 1} ({kind}, {act})")
+        f = SYMBOLS[act]
+        for j in range(min(len(layer.z[0]), 32)):
+            z, a = layer.z[0][j], layer.a[0][j]
+            lines.append(f"    neuron {j + 1}: z = {_weighted_sum(prev, network.weights[l][j], network.biases[l][j])} = {num(z)}")
+            lines.append(f"              a = {f}({num(z)}) = {num(a)}")
+        if len(layer.z[0]) > 32:
+            lines.append(f"    … {len(layer.z[0]) - 32} more neurons (see --json)")
+        prev = layer.a[0]
+    prediction = trace.prediction[0]
+    cls = predicted_class(prediction)
+    if prediction.size == 1:
+        rule = f"{num(prediction[0])} {'>' if cls else '≤'} 0.5 ⇒ class {cls}"
+    else:
+        rule = f"largest output is number {cls} ⇒ class {cls}"
+    lines += ["", f"Prediction ŷ = ({', '.join(num(v) for v in prediction)}): {rule}"]
+    if trace.loss is None:
+        return "\n".join(lines)
+    lines += [f"Target y = ({', '.join(num(v) for v in trace.y[0])}), loss {network.loss_name} L = {num(trace.loss)}",
+              "", "Backward pass: δ = ∂L/∂z;  ∂L/∂w = δ·(input of w);  ∂L/∂b = δ"]
+    for l in range(network.n_layers - 1, -1, -1):
+        layer = trace.layers[l]
+        lines.append(f"  layer {l + 1}: δ = ({', '.join(num(v) for v in layer.delta[0][:MAX_TERMS])}"
+                     f"{', …' if layer.delta.shape[1] > MAX_TERMS else ''})")
+        for j in range(min(layer.grad_w.shape[0], MAX_TERMS)):
+            g = ", ".join(num(v) for v in layer.grad_w[j][:MAX_TERMS])
+            more = ", …" if layer.grad_w.shape[1] > MAX_TERMS else ""
+            lines.append(f"    neuron {j + 1}: ∂L/∂w = ({g}{more}), ∂L/∂b = {num(layer.grad_b[j])}")
+    return "\n".join(lines)
+
+
+def run_trace(args) -> int:
+    network = load_model(args.model)
+    x, y = parse_sample(network, args.input, args.target)
+    if args.check and y is None:
+        raise NnvizError("--check needs --target (the gradient is of the loss against a target)")
+    trace = network.trace(x, y)
+    check = gradient_check(network, x[None, :], y[None, :]) if args.check else None
+    if args.json:
+        out = trace_to_json(trace)
+        if check is not None:
+            out["gradient_check"] = {"max_relative_error": check.max_relative_error,
+                                     "max_absolute_error": check.max_absolute_error,
+                                     "passed": check.passed()}
+        print(json.dumps(out))
+    else:
+        print(trace_to_text(network, trace))
+        if check is not None:
+            verdict = "OK" if check.passed() else "MISMATCH"
+            print(f"\nGradient check (central differences, h = 1e-6): max relative error "
+                  f"{check.max_relative_error:.2e}, max absolute error {check.max_absolute_error:.2e}: {verdict}")
+    return 0 if check is None or check.passed() else 1

@@ -1,0 +1,1 @@
+"""The NumPy engine: networks, training, data and files. No Qt here (an import-linter contract checks it)."""

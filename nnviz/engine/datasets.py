@@ -1,0 +1,500 @@
+"""Data sets ready to train on: TensorFlow-Playground-like toy sets and CSV files.
+
+``make_dataset(name, ...)`` draws one of DATASET_NAMES; ``load_csv_dataset(path, ...)``
+reads a CSV file (format in ``nnviz.engine.csv_data``). Both return a ``Dataset``:
+train/test inputs and labels, the raw 2-D points for plotting, and ``transform``,
+which maps any raw points (e.g. a plotting grid) into the network's input space.
+
+Pipeline, the same for every data set::
+
+    raw points (n, 2)  --derive_features-->  (n, d)  --z-score (train mean/std)-->  x
+
+Randomness: every draw comes from ``np.random.default_rng(seed)``; same arguments give
+bit-identical arrays. The random numbers drawn do not depend on ``noise`` (noise only
+scales them), so with a fixed seed the points move smoothly as the noise changes.
+
+Noise is in [0, 1]; 1 is TensorFlow Playground's maximum of 50 %. The generators'
+docstrings write ``t = noise / 2`` for the Playground's own noise value. Noise displaces
+the points after they were labelled, so labels near a class boundary become wrong (the
+Playground instead labels a displaced copy and keeps the point; the effect is the same).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+
+from nnviz.engine.csv_data import classify_labels, read_csv, read_csv_table
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.features import FEATURE_NAMES, derive_features, normalize_features
+
+__all__ = [
+    "DATASET_NAMES",
+    "FEATURE_NAMES",
+    "MAX_SAMPLES",
+    "MAX_TEST_FRACTION",
+    "Dataset",
+    "derive_features",
+    "load_csv_dataset",
+    "make_dataset",
+    "read_csv",
+]
+
+TASKS = ("binary", "multiclass", "regression")
+MAX_SAMPLES = 100_000
+MAX_TEST_FRACTION = 0.9
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only C-contiguous float64 copy."""
+    out = np.array(array, dtype=np.float64, order="C")
+    out.flags.writeable = False
+    return out
+
+
+def _check_which(which: str) -> str:
+    if which not in ("train", "test"):
+        raise NnvizError(f"which must be 'train' or 'test', not {which!r}")
+    return which
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A data set split into train and test parts. All arrays are read-only float64.
+
+    x_*: (n, d) network inputs; y_*: (n,) class index 0..C-1 (as float) or regression target;
+    raw_*: (n, 2) raw 2-D points before derived features / standardization (for plotting),
+    or the raw (unstandardized) input columns of a CSV file that is not 2-D.
+    feature_names: the d input names; num_classes: 2 (binary), C (multiclass), 0 (regression).
+
+    The fields after raw_test describe ``transform`` and have defaults, so a Dataset can be
+    built by hand from the first ten fields (then transform is the identity):
+    derived: x = derive_features(raw, feature_names) (else x = raw as is);
+    shift, scale: (d,) z-score applied after that, x = (x - shift) / scale (None = none);
+    raw_names: names of the raw columns (plot axes); class_labels: original label of each class.
+    Equality is identity (arrays do not compare as one bool).
+    """
+
+    name: str
+    task: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    num_classes: int
+    raw_train: np.ndarray
+    raw_test: np.ndarray
+    derived: bool = False
+    shift: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    raw_names: tuple[str, ...] = ()
+    class_labels: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        for attr in ("x_train", "y_train", "x_test", "y_test", "raw_train", "raw_test"):
+            object.__setattr__(self, attr, _frozen(getattr(self, attr)))
+        for attr in ("shift", "scale"):
+            if getattr(self, attr) is not None:
+                object.__setattr__(self, attr, _frozen(getattr(self, attr)))
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
+        object.__setattr__(self, "raw_names", tuple(self.raw_names))
+        object.__setattr__(self, "class_labels", tuple(self.class_labels))
+        self._check_shapes()
+
+    def _check_shapes(self) -> None:
+        """Programming errors (not user input) -> plain ValueError."""
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, not {self.task!r}")
+        d = len(self.feature_names)
+        for x, y, raw in ((self.x_train, self.y_train, self.raw_train),
+                          (self.x_test, self.y_test, self.raw_test)):
+            if x.ndim != 2 or x.shape[1] != d or y.shape != (x.shape[0],):
+                raise ValueError(f"inconsistent shapes x {x.shape}, y {y.shape}, {d} features")
+            if raw.ndim != 2 or raw.shape[0] != x.shape[0]:
+                raise ValueError(f"raw points of shape {raw.shape} do not match x {x.shape}")
+
+    @property
+    def n_train(self) -> int:
+        return int(self.x_train.shape[0])
+
+    @property
+    def n_test(self) -> int:
+        return int(self.x_test.shape[0])
+
+    @property
+    def n_inputs(self) -> int:
+        """d, the number of network inputs."""
+        return int(self.x_train.shape[1])
+
+    def inputs(self, which: str) -> np.ndarray:
+        """x_train or x_test; which is "train" or "test"."""
+        return self.x_train if _check_which(which) == "train" else self.x_test
+
+    def labels(self, which: str) -> np.ndarray:
+        """y_train or y_test; which is "train" or "test"."""
+        return self.y_train if _check_which(which) == "train" else self.y_test
+
+    def targets(self, which: str, n_outputs: int) -> np.ndarray:
+        """(n, n_outputs) float64 network targets for the "train" or "test" part.
+
+        regression or binary with 1 output -> y[:, None];
+        classification with num_classes (>= 2) outputs -> one-hot, T[i, y[i]] = 1.
+        Any other output count -> NnvizError saying which counts fit.
+        """
+        y = self.labels(which)
+        if n_outputs == 1 and self.task in ("regression", "binary"):
+            return y[:, None].copy()
+        if self.task != "regression" and n_outputs == self.num_classes:
+            return np.eye(self.num_classes, dtype=np.float64)[y.astype(np.intp)]
+        raise NnvizError(self._outputs_hint(n_outputs))
+
+    def _outputs_hint(self, n_outputs: int) -> str:
+        outputs = f"the network has {n_outputs} output{'' if n_outputs == 1 else 's'}"
+        if self.task == "regression":
+            return f"{outputs} but the dataset '{self.name}' is a regression task; use 1 output"
+        fits = (
+            "1 output (sigmoid) or 2 (softmax)"
+            if self.task == "binary"
+            else f"{self.num_classes} outputs (softmax)"
+        )
+        return f"{outputs} but the dataset '{self.name}' has {self.num_classes} classes; use {fits}"
+
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        """Map raw points (m, k) to network inputs (m, d) exactly as the data was mapped.
+
+        k = raw_train.shape[1] (2 for 2-D sets). transform(raw_train) == x_train bit for bit.
+        """
+        points = np.asarray(raw, dtype=np.float64)
+        k = self.raw_train.shape[1]
+        if points.ndim != 2 or points.shape[1] != k:
+            raise NnvizError(f"expected raw points of shape (m, {k}), not {points.shape}")
+        return _transform(points, self.feature_names, self.derived, self.shift, self.scale)
+
+
+def _transform(
+    raw: np.ndarray,
+    names: tuple[str, ...],
+    derived: bool,
+    shift: np.ndarray | None,
+    scale: np.ndarray | None,
+) -> np.ndarray:
+    """x = (derive_features(raw, names) - shift) / scale; each step optional."""
+    x = derive_features(raw, names) if derived else np.array(raw, dtype=np.float64)
+    if shift is not None and scale is not None:
+        x = (x - shift) / scale
+    return x
+
+
+def _zscore_params(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) per column of x (n, d); a (near-)zero std becomes 1."""
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    tiny = 1e-12 * np.maximum(1.0, np.abs(mean))
+    return mean, np.where(std > tiny, std, 1.0)
+
+
+# --------------------------------------------------------------------------- generators
+
+def _class_counts(n: int, classes: int) -> list[int]:
+    """Split n samples over classes as evenly as possible, earlier classes first."""
+    return [n // classes + (1 if k < n % classes else 0) for k in range(classes)]
+
+
+def _class_labels(counts: Sequence[int], labels: Sequence[float]) -> np.ndarray:
+    """(sum(counts),) labels: labels[k] repeated counts[k] times."""
+    return np.repeat(np.asarray(labels, dtype=np.float64), counts)
+
+
+def _uniform_jitter(rng: np.random.Generator, n: int, half_width: float) -> np.ndarray:
+    """(n, 2) displacements, each coordinate uniform in [-half_width, half_width]."""
+    return rng.uniform(-1.0, 1.0, size=(n, 2)) * half_width
+
+
+def _xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """XOR: p ~ U(-5, 5)², each coordinate pushed 0.3 away from 0;
+    y = 1 if x1·x2 >= 0 else 0; then p += U(-5t, 5t)² (t = noise / 2)."""
+    p = rng.uniform(-5.0, 5.0, size=(n, 2))
+    p += np.where(p > 0, 0.3, -0.3)
+    y = (p[:, 0] * p[:, 1] >= 0).astype(np.float64)
+    return p + _uniform_jitter(rng, n, 5.0 * noise / 2), y
+
+
+def _circles(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Circles: class 1 radius r ~ U(0, 2.5) (inner disc), class 0 r ~ U(3.5, 5) (ring);
+    angle a ~ U(0, 2π), p = (r sin a, r cos a); then p += U(-5t, 5t)²."""
+    counts = _class_counts(n, 2)
+    r = np.concatenate([rng.uniform(0.0, 2.5, counts[0]), rng.uniform(3.5, 5.0, counts[1])])
+    a = rng.uniform(0.0, 2 * math.pi, n)
+    p = np.column_stack([r * np.sin(a), r * np.cos(a)])
+    return p + _uniform_jitter(rng, n, 5.0 * noise / 2), _class_labels(counts, (1.0, 0.0))
+
+
+def _gaussian_clusters(
+    centers: np.ndarray, labels: Sequence[float], n: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """p = center + sqrt(v)·N(0, 1)², variance v = 0.5 + 7t = 0.5 + 3.5·noise."""
+    counts = _class_counts(n, len(labels))
+    p = np.repeat(centers, counts, axis=0)
+    std = math.sqrt(0.5 + 3.5 * noise)
+    return p + std * rng.standard_normal((n, 2)), _class_labels(counts, labels)
+
+
+def _gaussians(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussians: class 1 around (2, 2), class 0 around (-2, -2), variance 0.5 + 3.5·noise."""
+    return _gaussian_clusters(np.array([[2.0, 2.0], [-2.0, -2.0]]), (1.0, 0.0), n, noise, rng)
+
+
+def _blobs(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Three blobs (multiclass): class k around 4·(cos φk, sin φk), φk = 90° + k·120°,
+    variance 0.5 + 3.5·noise."""
+    phi = math.pi / 2 + 2 * math.pi / 3 * np.arange(3)
+    centers = 4.0 * np.column_stack([np.cos(phi), np.sin(phi)])
+    return _gaussian_clusters(centers, (0.0, 1.0, 2.0), n, noise, rng)
+
+
+def _spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two spirals (TF Playground): for class 1 (δ = 0) and class 0 (δ = π) with m points,
+    i = 0..m-1: r = 5i/m, θ = 1.75·2π·i/m + δ, p = (r sin θ, r cos θ) + U(-t, t)²."""
+    counts = _class_counts(n, 2)
+    arms = []
+    for m, delta in zip(counts, (0.0, math.pi)):
+        i = np.arange(m)
+        r = 5.0 * i / m
+        theta = 1.75 * 2 * math.pi * i / m + delta
+        arms.append(np.column_stack([r * np.sin(theta), r * np.cos(theta)]))
+    p = np.concatenate(arms)
+    return p + _uniform_jitter(rng, n, noise / 2), _class_labels(counts, (1.0, 0.0))
+
+
+def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two moons: s ~ U(0, π); class 0: q = (cos s, sin s), class 1: q = (1 - cos s, 0.5 - sin s);
+    p = 3·(q - (0.5, 0.25)) + 1.5·noise·N(0, 1)²."""
+    counts = _class_counts(n, 2)
+    s = rng.uniform(0.0, math.pi, n)
+    upper, lower = s[: counts[0]], s[counts[0]:]
+    q = np.concatenate([
+        np.column_stack([np.cos(upper), np.sin(upper)]),
+        np.column_stack([1.0 - np.cos(lower), 0.5 - np.sin(lower)]),
+    ])
+    p = 3.0 * (q - np.array([0.5, 0.25]))
+    return p + 1.5 * noise * rng.standard_normal((n, 2)), _class_labels(counts, (0.0, 1.0))
+
+
+def _regression_plane(
+    n: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plane: p ~ U(-6, 6)², y = (x1 + x2) / 10 (in [-1.2, 1.2]); then p += U(-6t, 6t)²."""
+    p = rng.uniform(-6.0, 6.0, size=(n, 2))
+    y = (p[:, 0] + p[:, 1]) / 10.0
+    return p + _uniform_jitter(rng, n, 6.0 * noise / 2), y
+
+
+_BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
+          (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
+
+
+def bump_height(p: np.ndarray) -> np.ndarray:
+    """(m,) Σ_k s_k·max(0, 1 - |p - c_k| / 2) over the six signed bumps (c_k, s_k) in _BUMPS.
+
+    The bumps do not overlap, so this equals TF Playground's "largest |bump|" rule.
+    """
+    y = np.zeros(p.shape[0], dtype=np.float64)
+    for cx, cy, sign in _BUMPS:
+        dist = np.hypot(p[:, 0] - cx, p[:, 1] - cy)
+        y += sign * np.maximum(0.0, 1.0 - dist / 2.0)
+    return y
+
+
+def _regression_gaussians(
+    n: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bumps: p ~ U(-6, 6)², y = bump_height(p) (in [-1, 1]); then p += U(-6t, 6t)²."""
+    p = rng.uniform(-6.0, 6.0, size=(n, 2))
+    return p + _uniform_jitter(rng, n, 6.0 * noise / 2), bump_height(p)
+
+
+# The lecture's table: (IQ, study hours) -> passed.
+LECTURE_X = np.array([[95.0, 4.0], [100.0, 5.0], [95.0, 2.0]])
+LECTURE_Y = np.array([1.0, 1.0, 0.0])
+
+_Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    task: str
+    num_classes: int
+    generate: _Generator | None  # None: the fixed lecture table
+
+
+_SPECS: dict[str, _Spec] = {
+    "lecture": _Spec("binary", 2, None),
+    "xor": _Spec("binary", 2, _xor),
+    "circles": _Spec("binary", 2, _circles),
+    "gaussians": _Spec("binary", 2, _gaussians),
+    "spiral": _Spec("binary", 2, _spiral),
+    "moons": _Spec("binary", 2, _moons),
+    "blobs": _Spec("multiclass", 3, _blobs),
+    "regression_plane": _Spec("regression", 0, _regression_plane),
+    "regression_gaussians": _Spec("regression", 0, _regression_gaussians),
+}
+
+DATASET_NAMES: tuple[str, ...] = tuple(_SPECS)
+
+
+# --------------------------------------------------------------------------- argument checks
+
+def _dataset_key(name: str) -> str:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else ""
+    if key not in _SPECS:
+        raise NnvizError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+    return key
+
+
+def _check_samples(samples: int) -> int:
+    if isinstance(samples, bool) or not isinstance(samples, Integral) or not (
+        2 <= samples <= MAX_SAMPLES
+    ):
+        raise NnvizError(f"samples must be a whole number from 2 to {MAX_SAMPLES}, not {samples!r}")
+    return int(samples)
+
+
+def _check_real(value: float, what: str, low: float, high: float) -> float:
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if not ok or not low <= float(value) <= high:
+        raise NnvizError(f"{what} must be between {low:g} and {high:g}, not {value!r}")
+    return float(value)
+
+
+def _make_rng(seed: int) -> np.random.Generator:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise NnvizError(f"seed must be a whole number >= 0, not {seed!r}")
+    return np.random.default_rng(int(seed))
+
+
+def _test_count(n: int, test_fraction: float, unit: str) -> int:
+    """n_test = round(n · test_fraction); at least one training row must remain."""
+    n_test = round(n * test_fraction)
+    if n - n_test < 1:
+        raise NnvizError(
+            f"with {n} {unit} and test fraction {test_fraction:g} no training {unit} are left; "
+            f"use more {unit} or a smaller test fraction"
+        )
+    return n_test
+
+
+# --------------------------------------------------------------------------- assembly
+
+def _assemble(
+    name: str,
+    labels: tuple[str, int, np.ndarray, tuple[float, ...]],
+    raw: np.ndarray,
+    order: np.ndarray,
+    n_test: int,
+    features: Sequence[str] | None,
+    standardize: bool,
+    raw_names: tuple[str, ...],
+) -> Dataset:
+    """Split raw/y by order (first n_test -> test), derive features, standardize, wrap."""
+    task, num_classes, y, class_labels = labels
+    test, train = order[:n_test], order[n_test:]
+    derived = features is not None
+    names = normalize_features(features) if derived else raw_names
+    shift = scale = None
+    if standardize:
+        shift, scale = _zscore_params(_transform(raw[train], names, derived, None, None))
+    return Dataset(
+        name=name,
+        task=task,
+        x_train=_transform(raw[train], names, derived, shift, scale),
+        y_train=y[train],
+        x_test=_transform(raw[test], names, derived, shift, scale),
+        y_test=y[test],
+        feature_names=names,
+        num_classes=num_classes,
+        raw_train=raw[train],
+        raw_test=raw[test],
+        derived=derived,
+        shift=shift,
+        scale=scale,
+        raw_names=raw_names,
+        class_labels=class_labels,
+    )
+
+
+def make_dataset(
+    name: str,
+    *,
+    samples: int = 500,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: int = 0,
+    features: Sequence[str] | None = ("x1", "x2"),
+    standardize: bool = False,
+) -> Dataset:
+    """Draw the toy data set ``name`` (one of DATASET_NAMES; formulas in each generator).
+
+    samples in [2, 100000]; noise in [0, 1]; test_fraction in [0, 0.9], n_test =
+    round(samples · test_fraction) of the shuffled points go to the test part.
+    features: a selection of FEATURE_NAMES derived from the raw points (None = raw x1, x2).
+    standardize: z-score the inputs with the TRAIN mean/std (a zero std counts as 1).
+    "lecture" is the fixed 3-row lecture table (IQ, study hours) -> passed: all rows are
+    training rows in table order, samples/noise/test_fraction/seed are checked but unused.
+    """
+    key = _dataset_key(name)
+    spec = _SPECS[key]
+    n = _check_samples(samples)
+    noise = _check_real(noise, "noise", 0.0, 1.0)
+    fraction = _check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    rng = _make_rng(seed)
+    if spec.generate is None:
+        raw, y, order, n_test = LECTURE_X, LECTURE_Y, np.arange(3), 0
+        raw_names = ("IQ", "study hours")
+    else:
+        n_test = _test_count(n, fraction, "samples")
+        raw, y = spec.generate(n, noise, rng)
+        order = rng.permutation(n)
+        raw_names = ("x1", "x2")
+    class_labels = tuple(float(k) for k in range(spec.num_classes))
+    labels = (spec.task, spec.num_classes, y, class_labels)
+    return _assemble(key, labels, raw, order, n_test, features, standardize, raw_names)
+
+
+def load_csv_dataset(
+    path: str | os.PathLike[str],
+    *,
+    test_fraction: float = 0.0,
+    seed: int = 0,
+    features: Sequence[str] | None = None,
+    standardize: bool = False,
+) -> Dataset:
+    """A Dataset from a CSV file (inputs, then the label in the last column).
+
+    The task comes from the labels (csv_data.classify_labels: <= 20 distinct integers ->
+    classes, mapped to 0..C-1 in sorted order unless already 0/1; else regression).
+    test_fraction in [0, 0.9]: 0 keeps the file's row order, all rows training; otherwise
+    the rows are shuffled with the seed and round(n · test_fraction) go to the test part.
+    features: None uses the columns as they are (names from the header, else x1, x2, ...);
+    a selection of FEATURE_NAMES needs exactly 2 input columns.
+    """
+    table = read_csv_table(path)
+    label = os.path.basename(os.fspath(path))
+    fraction = _check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    rng = _make_rng(seed)
+    n, d = table.x.shape
+    if features is not None and d != 2:
+        raise NnvizError(
+            f"{label}: derived features need exactly 2 input columns, the file has {d}; "
+            "use the columns as they are"
+        )
+    n_test = _test_count(n, fraction, "rows")
+    order = rng.permutation(n) if n_test else np.arange(n)
+    labels = tuple(classify_labels(table.y))
+    raw_names = table.input_names
+    return _assemble(label, labels, table.x, order, n_test, features, standardize, raw_names)

@@ -1,0 +1,135 @@
+"""Model files: JSON, validated on load, written atomically.
+
+    {"format": "nnviz-model", "version": 1, "layers": [2, 3, 1],
+     "activations": ["tanh", "sigmoid"], "loss": "mse",
+     "weights": [[[w, w], [w, w], [w, w]], [[w, w, w]]],   # weights[l]: (out, in) rows
+     "biases": [[b, b, b], [b]]}                               # biases[l]: (out,)
+
+``layers`` includes the input size; one activation per non-input layer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.network import Network
+
+FORMAT = "nnviz-model"
+VERSION = 1
+
+
+def model_to_dict(network: Network) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "layers": list(network.layers),
+        "activations": list(network.activation_names),
+        "loss": network.loss_name,
+        "weights": [w.tolist() for w in network.weights],
+        "biases": [b.tolist() for b in network.biases],
+    }
+
+
+def _matrix(value, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """A finite float array of exactly ``shape`` from nested lists, or NnvizError naming ``what``."""
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise NnvizError(f"{what} must be a list of numbers{' rows' if len(shape) == 2 else ''} of shape {shape}") from None
+    if arr.shape != shape:
+        raise NnvizError(f"{what} has shape {arr.shape}, expected {shape}")
+    if isinstance(value, list) and any(isinstance(v, bool) for v in np.array(value, dtype=object).ravel()):
+        raise NnvizError(f"{what} must hold numbers, not true/false")
+    if not np.isfinite(arr).all():
+        raise NnvizError(f"{what} holds a value that is not a finite number")
+    return arr
+
+
+def model_from_dict(data) -> Network:
+    """Build a Network from a parsed model file, checking every field."""
+    if not isinstance(data, dict):
+        raise NnvizError("a model file must hold a JSON object")
+    if data.get("format") != FORMAT:
+        raise NnvizError(f'not an nnviz model ("format" must be "{FORMAT}")')
+    version = data.get("version")
+    if version != VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        hint = "; it was written by a newer nnviz" if newer else ""
+        raise NnvizError(f"model version {version!r} is not supported (this nnviz reads version {VERSION}){hint}")
+    for key in ("layers", "activations", "loss", "weights", "biases"):
+        if key not in data:
+            raise NnvizError(f'the model has no "{key}" field')
+    layers, activations, loss = data["layers"], data["activations"], data["loss"]
+    if not isinstance(layers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in layers):
+        raise NnvizError('"layers" must be a list of whole numbers, e.g. [2, 3, 1]')
+    if not isinstance(activations, list) or not all(isinstance(a, str) for a in activations):
+        raise NnvizError('"activations" must be a list of names, e.g. ["tanh", "sigmoid"]')
+    if not isinstance(loss, str):
+        raise NnvizError('"loss" must be a name: "mse", "bce" or "ce"')
+    network = Network(layers, activations, loss)
+    weights, biases = data["weights"], data["biases"]
+    for key, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, list) or len(value) != network.n_layers:
+            raise NnvizError(f'"{key}" must be a list with one entry per non-input layer ({network.n_layers})')
+    for l, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:])):
+        w = _matrix(weights[l], (n_out, n_in), f"weights[{l}]")
+        b = _matrix(biases[l], (n_out,), f"biases[{l}]")
+        network.set_layer(l, w, b)
+    return network
+
+
+def load_model(path) -> Network:
+    """Read and validate a model file; any problem is one NnvizError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NnvizError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NnvizError(f"{path}: is a folder, not a model file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NnvizError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NnvizError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    try:
+        return model_from_dict(data)
+    except NnvizError as exc:
+        raise NnvizError(f"{path}: {exc}") from None
+
+
+def write_atomic(path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``,
+    so a crash or full disk never leaves a half-written file under the real name."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise NnvizError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise NnvizError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+
+
+def save_model(network: Network, path) -> None:
+    if not all(math.isfinite(v) for v in network.params):
+        raise NnvizError("the network holds NaN or infinite weights; it was not saved")
+    write_atomic(path, json.dumps(model_to_dict(network), indent=1) + "\n")

@@ -1,0 +1,361 @@
+"""The trainer: mini-batch gradient descent as a generator of frozen snapshots.
+
+    trainer = Trainer(network, dataset, TrainConfig(learning_rate=0.03, batch_size=10), seed=0)
+    for snap in trainer.run(granularity="batch", every=10):   # a worker thread can drive this
+        show(snap)
+    trainer.train_epochs(100)                                  # the fast path, no snapshots
+
+One epoch shuffles the training set (with the trainer's own ``numpy.random.Generator``)
+and takes ⌈N / B⌉ steps; a step is forward, backward, regularization, optimizer update.
+The same network, data, config and seed give the same run bit for bit, whatever the
+granularity of the snapshots a consumer asks for.
+
+A consumer may ``send`` a new TrainConfig into the generator between steps; a new
+optimizer name starts a fresh optimizer state, other fields apply from the next step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.network import Network, Trace
+from nnviz.engine.optimizers import (
+    OPTIMIZERS, SCHEDULES, add_regularization, make_optimizer, scheduled_lr,
+)
+
+GRANULARITIES = ("sample", "batch", "epoch")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters of training; frozen so it can cross threads safely."""
+
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    l1: float = 0.0
+    l2: float = 0.0
+    schedule: str = "constant"
+    schedule_step: int = 100  # epochs per decay step
+    schedule_gamma: float = 0.5
+
+    def __post_init__(self):
+        checks = [
+            (np.isfinite(self.learning_rate) and self.learning_rate > 0, "the learning rate must be a positive number"),
+            (isinstance(self.batch_size, int) and self.batch_size >= 1, "the batch size must be a whole number ≥ 1"),
+            (self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"),
+            (np.isfinite(self.l1) and self.l1 >= 0, "the L1 rate must be ≥ 0"),
+            (np.isfinite(self.l2) and self.l2 >= 0, "the L2 rate must be ≥ 0"),
+            (self.schedule in SCHEDULES, f"unknown learning-rate schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}"),
+            (isinstance(self.schedule_step, int) and self.schedule_step >= 1, "the schedule step must be a whole number of epochs ≥ 1"),
+            (np.isfinite(self.schedule_gamma) and 0 < self.schedule_gamma <= 1, "the schedule factor must be in (0, 1]"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise NnvizError(message)
+
+    def lr_at(self, epoch: int) -> float:
+        return scheduled_lr(self.learning_rate, self.schedule, epoch,
+                            step_epochs=self.schedule_step, gamma=self.schedule_gamma)
+
+
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    out = arr.copy()
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state after a step, with read-only copies of every array.
+
+    params, grads: (P,) in the network's flat layout (grads = the gradient the last update
+    used, regularization included). ``weights``/``biases``/``grad_weights``/``grad_biases``
+    give per-layer views: (n_out, n_in) and (n_out,). ``sample_trace`` is set with
+    granularity "sample": the forward/backward trace of that one training sample.
+    """
+
+    step: int  # optimizer updates done so far
+    epoch: int  # completed epochs
+    batch: int  # batches done in the current epoch
+    layers: tuple[int, ...]
+    params: np.ndarray
+    grads: np.ndarray
+    learning_rate: float
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    sample_index: int | None = None
+    sample_trace: Trace | None = None
+    stopped: str | None = None
+    config: TrainConfig = field(default_factory=TrainConfig)
+
+    def _blocks(self, flat: np.ndarray) -> list[np.ndarray]:
+        out, start = [], 0
+        for n_in, n_out in zip(self.layers[:-1], self.layers[1:]):
+            out.append(flat[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out))
+            start += (n_in + 1) * n_out
+        return out
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return [b[:-1].T for b in self._blocks(self.params)]
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return [b[-1] for b in self._blocks(self.params)]
+
+    @property
+    def grad_weights(self) -> list[np.ndarray]:
+        return [b[:-1].T for b in self._blocks(self.grads)]
+
+    @property
+    def grad_biases(self) -> list[np.ndarray]:
+        return [b[-1] for b in self._blocks(self.grads)]
+
+
+def accuracy(y_hat: np.ndarray, labels: np.ndarray) -> float | None:
+    """Fraction classified right: ŷ > 0.5 for one output, argmax for several. labels: (B,)."""
+    if len(labels) == 0:
+        return None
+    predicted = (y_hat[:, 0] > 0.5) if y_hat.shape[1] == 1 else np.argmax(y_hat, axis=1)
+    return float(np.mean(predicted == labels))
+
+
+class Trainer:
+    """Trains ``network`` on ``dataset`` (a nnviz.engine.datasets.Dataset)."""
+
+    def __init__(self, network: Network, dataset, config: TrainConfig | None = None, seed: int = 0):
+        self.network = network
+        self.dataset = dataset
+        self.config = config or TrainConfig()
+        self.rng = np.random.default_rng(seed)
+        n_out = network.layers[-1]
+        if dataset.x_train.shape[1] != network.layers[0]:
+            raise NnvizError(
+                f"the network takes {network.layers[0]} inputs but the data has "
+                f"{dataset.x_train.shape[1]} features"
+            )
+        self.classification = dataset.task != "regression"
+        self.y_train = np.ascontiguousarray(dataset.targets("train", n_out), dtype=np.float64)
+        self.y_test = np.ascontiguousarray(dataset.targets("test", n_out), dtype=np.float64)
+        self.x_train = np.asarray(dataset.x_train, dtype=np.float64)
+        self.x_test = np.asarray(dataset.x_test, dtype=np.float64)
+        self.n_train = self.x_train.shape[0]
+        if self.n_train == 0:
+            raise NnvizError("the training set is empty")
+        # the rows [x, 1, y] of the training set, permuted in place at each epoch start
+        self._rows = np.hstack([self.x_train, np.ones((self.n_train, 1)), self.y_train])
+        self._shuffled = np.empty_like(self._rows)
+        self._perm = np.arange(self.n_train)
+        self._blocks_for = -1  # batch size the blocks below were made for
+        self._reg_tmp = np.empty(network.size)
+        self.optimizer = make_optimizer(self.config.optimizer, network.size)
+        self.step = 0
+        self.epoch = 0
+        self.batch = 0  # batches done in the current epoch
+        self.stopped: str | None = None
+
+    # ---- configuration -----------------------------------------------------------------
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-self.n_train // min(self.config.batch_size, self.n_train))
+
+    def configure(self, config: TrainConfig) -> None:
+        """Apply a new config from the next step on; a new optimizer starts from fresh state."""
+        if config.optimizer != self.config.optimizer:
+            self.optimizer = make_optimizer(config.optimizer, self.network.size)
+        if config.batch_size != self.config.batch_size and self.batch:
+            self.batch = 0  # a new batch size starts a new epoch's shuffle
+            self.epoch += 1
+        self.config = config
+
+    # ---- the hot loop ------------------------------------------------------------------
+
+    def _make_blocks(self, size: int) -> None:
+        """Buffers holding each mini-batch as a contiguous (units, B) block: x (d + 1, B), y (k, B).
+
+        Full batches are slices of one (n_full, units, B) array so that cutting a shuffled
+        epoch into batches is a single copy; a last, shorter batch has its own block.
+        """
+        n_full, rest = divmod(self.n_train, size)
+        d1 = self.x_train.shape[1] + 1
+        k = self.y_train.shape[1]
+        self._full = (np.empty((n_full, d1, size)), np.empty((n_full, k, size)))
+        self._rest = (np.empty((d1, rest)), np.empty((k, rest)))
+        self._xb = list(self._full[0]) + ([self._rest[0]] if rest else [])
+        self._yb = list(self._full[1]) + ([self._rest[1]] if rest else [])
+        self._blocks_for = size
+
+    def _shuffle(self) -> None:
+        """Permute the training set (the trainer's rng) and cut it into this epoch's batches."""
+        size = min(self.config.batch_size, self.n_train)
+        if size != self._blocks_for:
+            self._make_blocks(size)
+        self.rng.shuffle(self._perm)
+        rows = np.take(self._rows, self._perm, axis=0, out=self._shuffled)
+        d1 = self.x_train.shape[1] + 1
+        xfull, yfull = self._full
+        n_full = xfull.shape[0]
+        cut = rows[:n_full * size].reshape(n_full, size, -1)
+        xfull[...] = cut[:, :, :d1].transpose(0, 2, 1)
+        yfull[...] = cut[:, :, d1:].transpose(0, 2, 1)
+        if self._rest[0].shape[1]:
+            self._rest[0][...] = rows[n_full * size:, :d1].T
+            self._rest[1][...] = rows[n_full * size:, d1:].T
+
+    def _compute_batch_grads(self, i: int) -> None:
+        net = self.network
+        xb = self._xb[i]
+        ws = net.workspace(xb.shape[1])
+        net.forward_into(xb, ws)
+        net.backward_into(xb, self._yb[i], ws)
+        cfg = self.config
+        if cfg.l1 or cfg.l2:
+            add_regularization(net.grads, net.params, net.weight_mask, cfg.l1, cfg.l2, self._reg_tmp)
+
+    def _apply_update(self) -> None:
+        self.optimizer.step(self.network.params, self.network.grads, self.config.lr_at(self.epoch))
+        self.step += 1
+        self.batch += 1
+        if self.batch >= self.batches_per_epoch:
+            self.batch = 0
+            self.epoch += 1
+
+    def _run_batches(self, count: int) -> None:
+        """Take ``count`` optimizer steps (fewer if an epoch ends), no snapshots, no checks."""
+        net, opt, cfg = self.network, self.optimizer, self.config
+        params, grads, mask, reg_tmp = net.params, net.grads, net.weight_mask, self._reg_tmp
+        lr = cfg.lr_at(self.epoch)
+        reg = cfg.l1 or cfg.l2
+        forward, backward, workspace = net.forward_into, net.backward_into, net.workspace
+        if self.batch == 0:
+            self._shuffle()
+        n_batches = len(self._xb)
+        stop = min(self.batch + count, n_batches)
+        for xb, yb in zip(self._xb[self.batch:stop], self._yb[self.batch:stop]):
+            ws = workspace(xb.shape[1])
+            forward(xb, ws)
+            backward(xb, yb, ws)
+            if reg:
+                add_regularization(grads, params, mask, cfg.l1, cfg.l2, reg_tmp)
+            opt.step(params, grads, lr)
+        self.step += stop - self.batch
+        self.batch = stop
+        if stop == n_batches:
+            self.batch = 0
+            self.epoch += 1
+
+    def _check_finite(self) -> bool:
+        if np.isfinite(self.network.params).all():
+            return True
+        self.stopped = (
+            f"training diverged at step {self.step} (epoch {self.epoch}): the weights became "
+            f"NaN or infinite; the learning rate ({self.config.learning_rate:g}) is probably too high"
+        )
+        return False
+
+    def train_epochs(self, epochs: int) -> bool:
+        """Train ``epochs`` whole epochs as fast as possible; False (and ``stopped`` set) on divergence."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(epochs):
+                self._run_batches(self.batches_per_epoch)
+                if not self._check_finite():
+                    return False
+        return True
+
+    # ---- snapshots -----------------------------------------------------------------------
+
+    def evaluate(self) -> tuple[float, float | None, float | None, float | None]:
+        """(train loss, test loss, train accuracy, test accuracy) over the whole sets (mean loss)."""
+        net = self.network
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y_hat = net.predict(self.x_train)
+            train_loss = net.loss_value(self.x_train, self.y_train)
+            train_acc = accuracy(y_hat, self.dataset.y_train) if self.classification else None
+            test_loss = test_acc = None
+            if len(self.x_test):
+                test_loss = net.loss_value(self.x_test, self.y_test)
+                if self.classification:
+                    test_acc = accuracy(net.predict(self.x_test), self.dataset.y_test)
+        return train_loss, test_loss, train_acc, test_acc
+
+    def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None) -> Snapshot:
+        train_loss, test_loss, train_acc, test_acc = self.evaluate()
+        if self.stopped is None and not np.isfinite(train_loss):
+            self.stopped = (
+                f"training diverged at step {self.step} (epoch {self.epoch}): the loss became "
+                f"NaN or infinite; the learning rate ({self.config.learning_rate:g}) is probably too high"
+            )
+        return Snapshot(
+            step=self.step, epoch=self.epoch, batch=self.batch, layers=self.network.layers,
+            params=_read_only(self.network.params), grads=_read_only(self.network.grads),
+            learning_rate=self.config.lr_at(self.epoch), train_loss=train_loss, test_loss=test_loss,
+            train_accuracy=train_acc, test_accuracy=test_acc, sample_index=sample_index,
+            sample_trace=sample_trace, stopped=self.stopped, config=self.config,
+        )
+
+    def _sample_steps(self) -> Generator[tuple[int, Trace], None, None]:
+        """One mini-batch shown sample by sample: each sample's own trace, then the update
+        with the batch gradient (so the run is the same as with granularity "batch")."""
+        if self.batch == 0:
+            self._shuffle()
+        i = self.batch
+        xb, yb = self._xb[i], self._yb[i]
+        size = min(self.config.batch_size, self.n_train)
+        for j in range(xb.shape[1]):
+            yield i * size + j, self.network.trace(xb[:-1, j:j + 1].T, yb[:, j:j + 1].T)
+        self._compute_batch_grads(i)
+        self._apply_update()
+
+    def run(self, granularity: str = "batch", every: int = 1, every_seconds: float | None = None,
+            max_epochs: int | None = None) -> Generator[Snapshot, TrainConfig | None, None]:
+        """Yield a Snapshot after every ``every`` units of ``granularity`` ("sample", "batch",
+        "epoch"), or, with ``every_seconds``, after the first unit that ends that long after the
+        previous snapshot (what a GUI showing the latest state at the display rate wants).
+
+        Ends after ``max_epochs`` completed epochs, or right after a snapshot whose
+        ``stopped`` says why training diverged. ``send(TrainConfig)`` changes the config.
+        """
+        if granularity not in GRANULARITIES:
+            raise NnvizError(f"unknown granularity {granularity!r}; choose one of: {', '.join(GRANULARITIES)}")
+        if every < 1:
+            raise NnvizError("'every' must be ≥ 1")
+        done = 0
+        last = time.perf_counter()
+        while max_epochs is None or self.epoch < max_epochs:
+            if granularity == "sample":
+                pending = None  # a new config waits for the end of the batch being shown
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    for index, trace in self._sample_steps():
+                        pending = (yield self.snapshot(index, trace)) or pending
+                if pending is not None:
+                    self.configure(pending)
+                if not self._check_finite():
+                    yield self.snapshot()
+                    return
+                continue
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                if granularity == "batch":
+                    self._run_batches(1)
+                else:
+                    self._run_batches(self.batches_per_epoch - self.batch)
+            done += 1
+            finite = self._check_finite()
+            now = time.perf_counter()
+            due = (now - last >= every_seconds) if every_seconds is not None else done % every == 0
+            if not finite or due:
+                snap = self.snapshot()
+                last = now
+                config = yield snap
+                if snap.stopped:
+                    return
+                if config is not None:
+                    self.configure(config)
