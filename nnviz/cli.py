@@ -8,6 +8,8 @@ Bad input is one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 
 from nnviz import __version__
@@ -18,6 +20,11 @@ EXIT_BAD_INPUT = 2
 class _Parser(argparse.ArgumentParser):
     """argparse, with errors as one line (and exit 2) instead of usage + message."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Python < 3.13 takes "--input -1,2" for an option "-1,2"; any "-<digit>" is a value.
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
     def error(self, message: str):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
@@ -25,10 +32,14 @@ class _Parser(argparse.ArgumentParser):
 def _floats(text: str) -> list[float]:
     from nnviz.engine.errors import NnvizError
 
+    parts = text.replace(" ", "").split(",")
     try:
-        return [float(part) for part in text.replace(" ", "").split(",") if part]
+        values = [float(part) for part in parts]
     except ValueError:
         raise NnvizError(f"{text!r} is not a comma-separated list of numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise NnvizError(f"{text!r} holds a value that is not a finite number")
+    return values
 
 
 def _ints(text: str, what: str) -> list[int]:
@@ -47,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    open_ = sub.add_parser("open", help="open a model file in the desktop app")
+    open_.add_argument("model", help="model file (.json)")
 
     trace = sub.add_parser("trace", help="forward (and backward) pass of one sample, worked out step by step")
     trace.add_argument("model", help="model file (.json)")
@@ -94,10 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        return _launch_app()
+        from nnviz.ui.app import run_app
+
+        return run_app()
     from nnviz.engine.errors import NnvizError
 
     try:
+        if args.command == "open":
+            from nnviz.engine.model_io import load_model
+            from nnviz.ui.app import run_app
+
+            load_model(args.model)  # a broken file is one line here, before any window
+            return run_app(args.model)
         if args.command == "trace":
             from nnviz.commands.trace import run_trace
 
@@ -111,9 +133,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"nnviz {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-def _launch_app() -> int:
-    print("nnviz: the desktop app is not part of this version yet; use 'nnviz train' or "
-          "'nnviz trace' (see nnviz --help)", file=sys.stderr)
-    return EXIT_BAD_INPUT

@@ -47,6 +47,8 @@ def _matrix(value, shape: tuple[int, ...], what: str) -> np.ndarray:
         raise NnvizError(f"{what} has shape {arr.shape}, expected {shape}")
     if isinstance(value, list) and any(isinstance(v, bool) for v in np.array(value, dtype=object).ravel()):
         raise NnvizError(f"{what} must hold numbers, not true/false")
+    if isinstance(value, list) and any(isinstance(v, str) for v in np.array(value, dtype=object).ravel()):
+        raise NnvizError(f"{what} must hold numbers, not text")
     if not np.isfinite(arr).all():
         raise NnvizError(f"{what} holds a value that is not a finite number")
     return arr

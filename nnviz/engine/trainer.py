@@ -155,6 +155,7 @@ class Trainer:
         self._shuffled = np.empty_like(self._rows)
         self._perm = np.arange(self.n_train)
         self._blocks_for = -1  # batch size the blocks below were made for
+        self._shuffled_key = (-1, -1)  # (epoch, batch size) the blocks were last shuffled for
         self._reg_tmp = np.empty(network.size)
         self.optimizer = make_optimizer(self.config.optimizer, network.size)
         self.step = 0
@@ -211,6 +212,26 @@ class Trainer:
             self._rest[0][...] = rows[n_full * size:, :d1].T
             self._rest[1][...] = rows[n_full * size:, d1:].T
 
+    def _ensure_shuffled(self) -> None:
+        """Shuffle once per epoch (and batch size), whichever way the epoch is stepped through."""
+        key = (self.epoch, min(self.config.batch_size, self.n_train))
+        if key != self._shuffled_key:
+            self._shuffle()
+            self._shuffled_key = key
+
+    def current_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mini-batch the next step trains on: inputs (B, d) and targets (B, k), copies."""
+        self._ensure_shuffled()
+        return self._xb[self.batch][:-1].T.copy(), self._yb[self.batch].T.copy()
+
+    def step_batch(self) -> None:
+        """One optimizer step on ``current_batch()`` (the GUI's Step; same numbers as ``run``)."""
+        self._ensure_shuffled()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._compute_batch_grads(self.batch)
+            self._apply_update()
+        self._check_finite()
+
     def _compute_batch_grads(self, i: int) -> None:
         net = self.network
         xb = self._xb[i]
@@ -236,8 +257,7 @@ class Trainer:
         lr = cfg.lr_at(self.epoch)
         reg = cfg.l1 or cfg.l2
         forward, backward, workspace = net.forward_into, net.backward_into, net.workspace
-        if self.batch == 0:
-            self._shuffle()
+        self._ensure_shuffled()
         n_batches = len(self._xb)
         stop = min(self.batch + count, n_batches)
         for xb, yb in zip(self._xb[self.batch:stop], self._yb[self.batch:stop]):
@@ -305,13 +325,12 @@ class Trainer:
     def _sample_steps(self) -> Generator[tuple[int, Trace], None, None]:
         """One mini-batch shown sample by sample: each sample's own trace, then the update
         with the batch gradient (so the run is the same as with granularity "batch")."""
-        if self.batch == 0:
-            self._shuffle()
+        self._ensure_shuffled()
         i = self.batch
         xb, yb = self._xb[i], self._yb[i]
         size = min(self.config.batch_size, self.n_train)
         for j in range(xb.shape[1]):
-            yield i * size + j, self.network.trace(xb[:-1, j:j + 1].T, yb[:, j:j + 1].T)
+            yield int(self._perm[i * size + j]), self.network.trace(xb[:-1, j:j + 1].T, yb[:, j:j + 1].T)
         self._compute_batch_grads(i)
         self._apply_update()
 
@@ -335,7 +354,15 @@ class Trainer:
                 pending = None  # a new config waits for the end of the batch being shown
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     for index, trace in self._sample_steps():
-                        pending = (yield self.snapshot(index, trace)) or pending
+                        done += 1
+                        now = time.perf_counter()
+                        if (now - last < every_seconds) if every_seconds is not None else done % every:
+                            continue
+                        snap = self.snapshot(index, trace)
+                        pending = (yield snap) or pending
+                        last = time.perf_counter()  # count training time, not the consumer's
+                        if snap.stopped:
+                            return
                 if pending is not None:
                     self.configure(pending)
                 if not self._check_finite():
@@ -353,8 +380,8 @@ class Trainer:
             due = (now - last >= every_seconds) if every_seconds is not None else done % every == 0
             if not finite or due:
                 snap = self.snapshot()
-                last = now
                 config = yield snap
+                last = time.perf_counter()  # count training time, not the consumer's
                 if snap.stopped:
                     return
                 if config is not None:

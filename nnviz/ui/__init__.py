@@ -1,0 +1,1 @@
+"""The Qt user interface of nnviz: widgets, plots and the main window."""

@@ -1,0 +1,83 @@
+"""Actions are data: one registry of (key, text, shortcut, icon, tip, checkable);
+menus and the toolbar are lists of keys (after pymmcore-gui's action registry)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    key: str
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None = None
+    icon: str | None = None  # a QStyle.StandardPixmap name
+    tip: str = ""
+    checkable: bool = False
+
+
+ACTIONS = (
+    ActionInfo("open", "&Open model…", QKeySequence.StandardKey.Open, "SP_DialogOpenButton", "Open a model file (.json)"),
+    ActionInfo("save", "&Save model…", QKeySequence.StandardKey.Save, "SP_DialogSaveButton", "Save the network as a model file"),
+    ActionInfo("quit", "&Quit", QKeySequence.StandardKey.Quit, None, "Quit nnviz"),
+    ActionInfo("play", "&Play", "Space", "SP_MediaPlay", "Train continuously / pause"),
+    ActionInfo("step", "S&tep", "Right", "SP_MediaSeekForward", "One step of the chosen granularity"),
+    ActionInfo("reset", "&Reset", "Ctrl+R", "SP_BrowserReload", "New weights from the seed; clears the curves"),
+    ActionInfo("add_layer", "Add hidden layer", "Ctrl+Shift+=", None, "Add a hidden layer"),
+    ActionInfo("remove_layer", "Remove hidden layer", "Ctrl+Shift+-", None, "Remove the last hidden layer"),
+    ActionInfo("zoom_in", "Zoom &in", "Ctrl+=", "SP_ArrowUp", "Zoom into the network"),
+    ActionInfo("zoom_out", "Zoom &out", "Ctrl+-", "SP_ArrowDown", "Zoom out of the network"),
+    ActionInfo("reset_view", "&Fit network", "Ctrl+0", None, "Fit the whole network in view"),
+    ActionInfo("all_edges", "Show &all edges", "A", None, "Draw every edge, not only the strongest", True),
+    ActionInfo("log_scale", "&Log-scale loss", "L", None, "Logarithmic loss axis", True),
+    ActionInfo("dark", "&Dark theme", "Ctrl+D", None, "Switch between light and dark", True),
+    ActionInfo("presentation", "&Presentation scale", "Ctrl+P", None, "Large fonts and thick lines for projectors", True),
+    ActionInfo("fullscreen", "F&ull screen", "F11", None, "Full screen", True),
+    ActionInfo("about", "&About nnviz", None, None, "About nnviz"),
+)
+
+MENUS = {
+    "&File": ["open", "save", None, "quit"],
+    "&Run": ["play", "step", "reset", None, "add_layer", "remove_layer"],
+    "&View": ["zoom_in", "zoom_out", "reset_view", "all_edges", None, "log_scale", None, "dark",
+              "presentation", "fullscreen"],
+    "&Help": ["about"],
+}
+TOOLBAR = ["open", "save", None, "play", "step", "reset", None, "zoom_in", "zoom_out"]
+
+
+def build_actions(parent: QWidget, callbacks: dict[str, Callable]) -> dict[str, QAction]:
+    """One QAction per ActionInfo, triggered → callbacks[key] (checkable: callbacks[key](checked))."""
+    actions = {}
+    style = parent.style()
+    for info in ACTIONS:
+        action = QAction(info.text, parent)
+        action.setObjectName(f"action_{info.key}")
+        if info.shortcut is not None:
+            action.setShortcut(QKeySequence(info.shortcut))
+        if info.icon:
+            action.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, info.icon)))
+        action.setToolTip(info.tip)
+        action.setStatusTip(info.tip)
+        action.setCheckable(info.checkable)
+        callback = callbacks[info.key]
+        if info.checkable:
+            action.toggled.connect(callback)
+        else:
+            action.triggered.connect(lambda _=False, cb=callback: cb())
+        parent.addAction(action)  # shortcuts work even when menus are hidden (full screen)
+        actions[info.key] = action
+    return actions
+
+
+def set_play_icon(action: QAction, playing: bool, parent: QWidget) -> None:
+    name = "SP_MediaPause" if playing else "SP_MediaPlay"
+    action.setIcon(parent.style().standardIcon(getattr(QStyle.StandardPixmap, name)))
+    action.setText("&Pause" if playing else "&Play")
+
+
+__all__ = ["ACTIONS", "MENUS", "TOOLBAR", "ActionInfo", "build_actions", "set_play_icon", "QIcon"]

@@ -1,0 +1,38 @@
+"""Start the desktop app: Qt is imported here, not at ``nnviz`` start-up."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY = ("nnviz: no display available (DISPLAY/WAYLAND_DISPLAY unset); the headless commands "
+              "'nnviz train' and 'nnviz trace' work without one")
+
+
+def display_available() -> bool:
+    """True when Qt can open windows: a display server, or a platform that needs none."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_app(model_path: str | None = None) -> int:
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz import __version__
+    from nnviz.ui.main_window import MainWindow
+
+    sys.setswitchinterval(0.001)  # the GUI thread gets the GIL back quickly from the trainer
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nnviz")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("nnviz")
+    window = MainWindow(model_path=model_path)
+    window.show()
+    return app.exec()

@@ -1,0 +1,88 @@
+"""Per-frame numbers for the views, in NumPy: the network evaluated over the input plane
+(decision boundary, neuron thumbnails) and over the training data (z histograms).
+
+One batched forward pass over a grid gives every layer's output at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.network import Network
+
+#: Colours of TensorFlow Playground: orange for negative / class 0, blue for positive / class 1.
+NEGATIVE_RGB = np.array([245, 147, 34], dtype=np.float64)
+POSITIVE_RGB = np.array([8, 119, 189], dtype=np.float64)
+WHITE_RGB = np.array([255, 255, 255], dtype=np.float64)
+FIELD_GRID = 64  # decision boundary resolution (cells per side)
+THUMB_GRID = 24  # neuron thumbnail resolution
+
+
+@dataclass(frozen=True)
+class Frame:
+    """extent: (x_min, x_max, y_min, y_max) of the raw input plane.
+
+    field: (G, G) network output for one output unit or (G, G, C) class probabilities,
+    row 0 at y_min; thumbnails[l]: (T, T, n_l) layer l's activations over the plane
+    (None when the input is not 2-D); z_train[l]: (N, n_l) pre-activations over the
+    training data.
+    """
+
+    extent: tuple[float, float, float, float]
+    field: np.ndarray | None
+    thumbnails: list[np.ndarray] | None
+    z_train: list[np.ndarray]
+
+
+def data_extent(raw: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
+    """A square-ish extent around the raw 2-D points, padded by ``margin`` of the span."""
+    lo, hi = raw.min(axis=0), raw.max(axis=0)
+    span = np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - margin * span, hi + margin * span
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def grid(extent: tuple[float, float, float, float], n: int) -> np.ndarray:
+    """(n·n, 2) cell centres, row-major with row 0 at y_min."""
+    x0, x1, y0, y1 = extent
+    xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+    ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def compute_frame(network: Network, dataset, extent) -> Frame:
+    """Evaluate ``network`` (already holding the frame's parameters) for the views."""
+    trace = network.trace(dataset.x_train) if len(dataset.x_train) else None
+    z_train = [layer.z for layer in trace.layers] if trace else [np.zeros((0, n)) for n in network.layers[1:]]
+    if dataset.raw_train.shape[1] != 2:
+        return Frame(extent, None, None, z_train)
+    field_in = dataset.transform(grid(extent, FIELD_GRID))
+    out = network.predict(field_in)
+    field = out.reshape(FIELD_GRID, FIELD_GRID, -1)
+    field = field[:, :, 0] if field.shape[2] == 1 else field
+    thumb_in = dataset.transform(grid(extent, THUMB_GRID))
+    thumbs = [a.reshape(THUMB_GRID, THUMB_GRID, -1) for a in network.hidden_outputs(thumb_in)]
+    return Frame(extent, field, thumbs, z_train)
+
+
+def diverging_rgba(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Map values in [lo, hi] to orange (lo) → white (middle) → blue (hi); (…, 4) uint8."""
+    mid = 0.5 * (lo + hi)
+    half = max(0.5 * (hi - lo), 1e-12)
+    t = np.clip((np.nan_to_num(values, nan=mid) - mid) / half, -1.0, 1.0)[..., None]
+    rgb = np.where(t >= 0, WHITE_RGB + t * (POSITIVE_RGB - WHITE_RGB), WHITE_RGB - t * (NEGATIVE_RGB - WHITE_RGB))
+    alpha = np.full(t.shape, 255.0)
+    return np.concatenate([rgb, alpha], axis=-1).astype(np.uint8)
+
+
+def output_range(values: np.ndarray, activation) -> tuple[float, float]:
+    """The colour scale of a neuron thumbnail: its activation's range when bounded,
+    else symmetric around 0 up to the largest |value| shown."""
+    lo, hi = activation.output_range
+    if lo is not None and hi is not None:
+        return lo, hi
+    m = float(np.nanmax(np.abs(values))) if values.size else 1.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)

@@ -1,0 +1,433 @@
+"""The main window: controls on the left, the network in the centre, plots on the right."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
+    QMessageBox, QPushButton, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
+)
+
+from nnviz import __version__
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.model_io import load_model, save_model
+from nnviz.engine.network import Network
+from nnviz.ui.actions import MENUS, TOOLBAR, build_actions, set_play_icon
+from nnviz.ui.canvas import NetworkCanvas
+from nnviz.ui.controller import SessionController
+from nnviz.ui.controls import ControlPanel
+from nnviz.ui.frame import compute_frame, data_extent
+from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+from nnviz.ui.problem import Problem
+from nnviz.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+PRESENTATION_SCALE = 1.5
+PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, model_path: str | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.setWindowTitle("nnviz")
+        self.resize(1440, 880)
+        self.controller = SessionController(self._stored_problem())
+        self._display_net: Network | None = None
+        self._rate_mark = (time.perf_counter(), 0)
+        self.steps_per_second = 0.0
+        self.frames_painted = 0
+        self._plots_shown_at = 0.0
+
+        self.actions_ = build_actions(self, self._callbacks())
+        self._build_menus()
+        self._build_central()
+        self._connect()
+        self._restore_view_settings()
+        self._on_problem(self.controller.problem)
+        self._on_snapshot(self.controller.snapshot)
+        if model_path:
+            self.open_model(model_path)
+
+    # ---- construction ----------------------------------------------------------------------------
+
+    def _callbacks(self):
+        c = self.controller
+        return {
+            "open": self.open_model_dialog, "save": self.save_model_dialog, "quit": self.close,
+            "play": c.toggle, "step": c.step, "reset": c.reset,
+            "add_layer": lambda: self._edit_hidden(+1, None), "remove_layer": lambda: self._edit_hidden(-1, None),
+            "zoom_in": lambda: self.canvas.zoom_in(), "zoom_out": lambda: self.canvas.zoom_out(),
+            "reset_view": lambda: self.canvas.reset_view(),
+            "all_edges": lambda on: self.canvas.set_show_all_edges(on),
+            "log_scale": lambda on: self.loss_plot.set_log_scale(on),
+            "dark": lambda on: self.apply_theme("dark" if on else "light"),
+            "presentation": self.set_presentation, "fullscreen": self.set_fullscreen,
+            "about": self.about,
+        }
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for title, keys in MENUS.items():
+            menu = bar.addMenu(title)
+            for key in keys:
+                menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for key in TOOLBAR:
+            toolbar.addSeparator() if key is None else toolbar.addAction(self.actions_[key])
+
+    def _build_central(self) -> None:
+        self.controls = ControlPanel(self.actions_)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        self.banner = QLabel()
+        self.banner.setObjectName("divergence_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #b3261e; color: white; padding: 8px 12px; font-weight: bold; }")
+        self.banner.hide()
+        centre_layout.addWidget(self.banner)
+        centre_layout.addWidget(self._build_layer_bar())
+        self.canvas = NetworkCanvas()
+        centre_layout.addWidget(self.canvas, 1)
+
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(4, 4, 4, 4)
+        self.boundary_plot = BoundaryPlot()
+        self.loss_plot = LossPlot()
+        self.activation_plot = ActivationPlot()
+        self.activation_layer = QComboBox()
+        self.activation_layer.setObjectName("activation_layer")
+        plots_layout.addWidget(self.boundary_plot, 5)
+        plots_layout.addWidget(self.loss_plot, 4)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Activation of"))
+        row.addWidget(self.activation_layer, 1)
+        plots_layout.addLayout(row)
+        plots_layout.addWidget(self.activation_plot, 4)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(plots)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([310, 700, 430])
+        self.setCentralWidget(self.splitter)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+
+    def _build_layer_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("layer_bar")
+        self.layer_bar = QHBoxLayout(bar)
+        self.layer_bar.setContentsMargins(8, 4, 8, 4)
+        self.layer_bar.setSpacing(6)
+        return bar
+
+    def _rebuild_layer_bar(self) -> None:
+        """'Hidden layers: − n +' and, per hidden layer, '− k +' neuron buttons."""
+        while self.layer_bar.count():
+            item = self.layer_bar.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        hidden = self.controller.problem.hidden
+        self.layer_bar.addWidget(QLabel("<b>Hidden layers</b>"))
+        self.layer_bar.addWidget(self._small_button("−", "Remove the last hidden layer", lambda: self._edit_hidden(-1, None), "remove_layer"))
+        self.layer_bar.addWidget(QLabel(str(len(hidden))))
+        self.layer_bar.addWidget(self._small_button("+", "Add a hidden layer", lambda: self._edit_hidden(+1, None), "add_layer"))
+        for l, n in enumerate(hidden):
+            self.layer_bar.addSpacing(14)
+            self.layer_bar.addWidget(QLabel(f"layer {l + 1}:"))
+            self.layer_bar.addWidget(self._small_button("−", f"Remove a neuron from hidden layer {l + 1}", lambda l=l: self._edit_hidden(-1, l), f"remove_neuron_{l}"))
+            self.layer_bar.addWidget(QLabel(str(n)))
+            self.layer_bar.addWidget(self._small_button("+", f"Add a neuron to hidden layer {l + 1}", lambda l=l: self._edit_hidden(+1, l), f"add_neuron_{l}"))
+        self.layer_bar.addStretch(1)
+
+    def _small_button(self, text, tip, callback, name) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setObjectName(name)
+        button.setAutoRaise(False)
+        button.setFixedWidth(26)
+        button.clicked.connect(callback)
+        return button
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.problemChanged.connect(self._on_problem)
+        c.snapshotChanged.connect(self._on_snapshot)
+        c.runningChanged.connect(self._on_running)
+        c.phaseChanged.connect(self._on_phase)
+        c.diverged.connect(self._on_diverged)
+        c.errorOccurred.connect(self.show_error)
+        self.controls.problemEdited.connect(self._on_problem_edited)
+        self.controls.granularityChanged.connect(c.set_granularity)
+        self.controls.speedChanged.connect(self.canvas.set_animation_speed)
+        self.canvas.weightClicked.connect(self.edit_weight)
+        self.activation_layer.currentIndexChanged.connect(self._on_activation_layer)
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    def _stored_problem(self) -> Problem:
+        data = self.settings.get("problem")
+        if not data:
+            return Problem()
+        try:
+            problem = Problem.from_dict(data)
+            problem.make_network(problem.make_dataset())  # validates the whole thing
+            return problem
+        except (NnvizError, TypeError, ValueError) as exc:
+            log.warning("settings: dropped the stored problem (%s)", exc)
+            return Problem()
+
+    def _restore_view_settings(self) -> None:
+        s = self.settings
+        geometry = s.get("geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        state = s.get("window_state")
+        if state:
+            self.restoreState(state)
+        self.actions_["dark"].setChecked(s.get("theme") == "dark")
+        self.apply_theme(s.get("theme"))
+        self.actions_["presentation"].setChecked(s.get("presentation"))
+        self.actions_["all_edges"].setChecked(s.get("all_edges"))
+        self.actions_["log_scale"].setChecked(s.get("log_scale"))
+        self.controls.speed.setValue(s.get("animation_ms"))
+        self.canvas.set_animation_speed(s.get("animation_ms"))
+        granularity = s.get("granularity")
+        self.controls.granularity.setCurrentIndex(self.controls.granularity.findData(granularity))
+        self.controller.set_granularity(granularity)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set("geometry", bytes(self.saveGeometry().data()))
+        s.set("window_state", bytes(self.saveState().data()))
+        s.set("theme", "dark" if self.actions_["dark"].isChecked() else "light")
+        s.set("presentation", self.actions_["presentation"].isChecked())
+        s.set("all_edges", self.actions_["all_edges"].isChecked())
+        s.set("log_scale", self.actions_["log_scale"].isChecked())
+        s.set("animation_ms", self.controls.speed.value())
+        s.set("granularity", self.controller.granularity)
+        s.set("problem", self.controller.problem.to_dict())
+        s.sync()
+
+    # ---- controller → views ----------------------------------------------------------------------
+
+    def _on_problem(self, problem: Problem) -> None:
+        c = self.controller
+        net, data = c.network, c.dataset
+        self.controls.set_problem(problem)
+        self.canvas.set_architecture(net.layers, net.activation_names, data.feature_names)
+        self._display_net = Network(net.layers, net.activation_names, net.loss_name)
+        self.extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if data.raw_train.shape[1] == 2 else None
+        if self.extent is not None:
+            self.boundary_plot.set_extent(*self.extent)
+            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
+                                          data.task, data.num_classes)
+        self.boundary_plot.setVisible(self.extent is not None)
+        self.activation_layer.blockSignals(True)
+        self.activation_layer.clear()
+        for l, name in enumerate(net.activation_names):
+            label = "output layer" if l == net.n_layers - 1 else f"hidden layer {l + 1}"
+            self.activation_layer.addItem(f"{label} ({name})", l)
+        self.activation_layer.setCurrentIndex(0)
+        self.activation_layer.blockSignals(False)
+        self._on_activation_layer()
+        self._rebuild_layer_bar()
+        self.banner.hide()
+        name = Path(c.model_path).name if c.model_path else None
+        self.setWindowTitle(f"nnviz — {name}" if name else "nnviz")
+
+    def _on_snapshot(self, snap) -> None:
+        if snap is None or tuple(snap.layers) != self.controller.network.layers:
+            return
+        self.canvas.set_snapshot(snap)
+        self._display_net.set_params(snap.params)
+        with np.errstate(all="ignore"):
+            frame = compute_frame(self._display_net, self.controller.dataset, self.extent)
+        self.frame = frame
+        self.canvas.set_frame(frame)
+        now = time.perf_counter()
+        # while playing, the plots follow at a lower rate than the canvas: they cost the most to paint
+        if not self.controller.running or snap.stopped or now - self._plots_shown_at >= PLOT_INTERVAL:
+            self._plots_shown_at = now
+            self._update_plots(frame)
+        self._update_status(snap)
+        self.frames_painted += 1
+
+    def _update_plots(self, frame) -> None:
+        if frame.field is not None:
+            self.boundary_plot.set_field(frame.field)
+        self._update_activation_histogram()
+        h = self.controller.history()
+        acc = self.controller.dataset.task != "regression"
+        has_test = len(self.controller.dataset.x_test) > 0
+        self.loss_plot.set_history(h.epoch, h.train_loss, h.test_loss if has_test else None,
+                                   h.train_acc if acc else None, h.test_acc if acc and has_test else None)
+
+    def _update_status(self, snap) -> None:
+        now = time.perf_counter()
+        t0, s0 = self._rate_mark
+        if now - t0 >= 0.5:
+            self.steps_per_second = (snap.step - s0) / (now - t0) if snap.step >= s0 else 0.0
+            self._rate_mark = (now, snap.step)
+        parts = [f"<b>epoch {snap.epoch}</b> · step {snap.step}",
+                 f"train loss <b>{snap.train_loss:.4f}</b>"]
+        if snap.test_loss is not None:
+            parts.append(f"test loss <b>{snap.test_loss:.4f}</b>")
+        if snap.train_accuracy is not None:
+            acc = f"accuracy {100 * snap.train_accuracy:.1f} %"
+            if snap.test_accuracy is not None:
+                acc += f" / {100 * snap.test_accuracy:.1f} %"
+            parts.append(acc)
+        self.controls.set_status("<br>".join(parts))
+        bpe = max(self.controller.trainer.batches_per_epoch, 1)
+        self.status_label.setText(f"{self.steps_per_second / bpe:,.0f} epochs/s" if self.controller.running else "paused")
+
+    def _on_running(self, running: bool) -> None:
+        set_play_icon(self.actions_["play"], running, self)
+        if running:
+            self.banner.hide()
+
+    def _on_phase(self, view) -> None:
+        self.canvas.set_phase(view)
+
+    def _on_diverged(self, reason: str) -> None:
+        self.banner.setText(f"⚠ {reason[0].upper()}{reason[1:]}. Lower the learning rate and press Reset (Ctrl+R).")
+        self.banner.show()
+
+    def _on_activation_layer(self) -> None:
+        l = self.activation_layer.currentData()
+        if l is None:
+            return
+        name = self.controller.network.activation_names[l]
+        self.activation_plot.set_activation(name, self.activation_layer.currentText())
+        self._update_activation_histogram()
+
+    def _update_activation_histogram(self) -> None:
+        l = self.activation_layer.currentData()
+        frame = getattr(self, "frame", None)
+        if l is None or frame is None or l >= len(frame.z_train):
+            return
+        self.activation_plot.set_z_values(frame.z_train[l].ravel())
+
+    # ---- user actions ----------------------------------------------------------------------------
+
+    def _on_problem_edited(self, problem: Problem) -> None:
+        self.controller.set_problem(problem)
+
+    def _edit_hidden(self, delta: int, layer: int | None) -> None:
+        hidden = list(self.controller.problem.hidden)
+        if layer is None:
+            if delta > 0:
+                hidden.append(hidden[-1] if hidden else 4)
+            elif hidden:
+                hidden.pop()
+        else:
+            hidden[layer] += delta
+            if hidden[layer] < 1:
+                return
+        try:
+            self.controller.change_hidden(tuple(hidden))
+        except NnvizError as exc:
+            self.show_error(str(exc))
+
+    def edit_weight(self, layer: int, row: int, col: int) -> None:
+        was_running = self.controller.running
+        self.controller.pause()
+        current = float(self.controller.network.weights[layer][row, col])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit weight", f"w from node {col + 1} (layer {layer}) to node {row + 1} (layer {layer + 1}):",
+            current, -100.0, 100.0, 4)
+        if ok:
+            self.controller.set_weight(layer, row, col, value)
+        if was_running:
+            self.controller.play()
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self.settings.get("last_folder"), "nnviz model (*.json);;All files (*)")
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str) -> bool:
+        try:
+            network = load_model(path)
+            self.controller.load_network(network, path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        self.settings.set("last_folder", str(Path(path).parent))
+        self.setWindowTitle(f"nnviz — {Path(path).name}")
+        return True
+
+    def save_model_dialog(self) -> None:
+        start = self.controller.model_path or str(Path(self.settings.get("last_folder") or ".") / "model.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", start, "nnviz model (*.json)")
+        if path:
+            self.save_model(path)
+
+    def save_model(self, path: str) -> bool:
+        was_running = self.controller.running
+        self.controller.pause()
+        try:
+            save_model(self.controller.network, path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        finally:
+            if was_running:
+                self.controller.play()
+        self.controller.model_path = path
+        self.setWindowTitle(f"nnviz — {Path(path).name}")
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "nnviz", message)
+
+    def apply_theme(self, name: str) -> None:
+        dark = name == "dark"
+        self.canvas.set_theme(name)
+        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
+            plot.apply_theme(dark)
+
+    def set_presentation(self, on: bool) -> None:
+        scale = PRESENTATION_SCALE if on else 1.0
+        font = QFont(QApplication.font())
+        base = getattr(self, "_base_point_size", None) or font.pointSizeF()
+        self._base_point_size = base
+        font.setPointSizeF(base * scale)
+        self.setFont(font)
+        self.canvas.set_font_scale(scale)
+
+    def set_fullscreen(self, on: bool) -> None:
+        self.showFullScreen() if on else self.showNormal()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About nnviz", f"<b>nnviz {__version__}</b><p>See how a neural network learns.</p>")
+
+    def closeEvent(self, event) -> None:
+        self.controller.shutdown()
+        self.save_settings()
+        super().closeEvent(event)

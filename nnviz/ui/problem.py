@@ -1,0 +1,86 @@
+"""What the controls choose: a frozen description of the problem and how to train it.
+
+Plain Python (no Qt), so it can be stored in settings, compared and tested as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+import numpy as np
+
+from nnviz.engine.datasets import Dataset, make_dataset
+from nnviz.engine.network import Network
+from nnviz.engine.trainer import TrainConfig
+
+#: Fields whose change needs new data or a new network (the run restarts);
+#: the others (the TrainConfig) apply to a running trainer at its next step.
+DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize")
+NETWORK_FIELDS = ("hidden", "activation", "output_activation", "loss", "init", "seed")
+
+
+@dataclass(frozen=True)
+class Problem:
+    dataset: str = "circles"
+    samples: int = 500
+    noise: float = 0.1
+    test_fraction: float = 0.5
+    features: tuple[str, ...] = ("x1", "x2")
+    standardize: bool = False
+    hidden: tuple[int, ...] = (4, 4)
+    activation: str = "tanh"
+    output_activation: str = "sigmoid"
+    loss: str = "bce"
+    init: str = "xavier"
+    seed: int = 0
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(learning_rate=0.1, batch_size=10))
+
+    def layers(self, n_inputs: int, n_outputs: int) -> list[int]:
+        return [n_inputs, *self.hidden, n_outputs]
+
+    def needs_rebuild(self, other: Problem) -> bool:
+        """True when going from ``other`` to self changes the data or the network."""
+        return any(getattr(self, f) != getattr(other, f) for f in (*DATA_FIELDS, *NETWORK_FIELDS))
+
+    def make_dataset(self) -> Dataset:
+        return make_dataset(self.dataset, samples=self.samples, noise=self.noise,
+                            test_fraction=self.test_fraction, seed=self.seed,
+                            features=self.features, standardize=self.standardize)
+
+    def make_network(self, dataset: Dataset) -> Network:
+        """A freshly initialized network sized for ``dataset`` (outputs: 1, or one per class)."""
+        n_out = dataset.num_classes if dataset.task == "multiclass" else 1
+        output = self.output_activation
+        loss = self.loss
+        if n_out > 1:  # several classes need a softmax output with cross-entropy
+            output, loss = "softmax", "ce"
+        elif output == "softmax":
+            output = "sigmoid"
+        if loss == "ce" and output != "softmax":
+            loss = "bce" if output == "sigmoid" else "mse"
+        if loss == "bce" and output != "sigmoid":
+            loss = "mse"
+        if dataset.task == "regression":
+            output, loss = ("linear", "mse") if output == "sigmoid" else (output, "mse")
+        acts = [self.activation] * len(self.hidden) + [output]
+        network = Network(self.layers(dataset.x_train.shape[1], n_out), acts, loss)
+        network.initialize(self.init, np.random.default_rng(self.seed))
+        return network
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["features"] = list(self.features)
+        out["hidden"] = list(self.hidden)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        """Build from stored settings; unknown keys are ignored, bad values raise."""
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known and k != "train"}
+        for key in ("features", "hidden"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        train_known = {f.name for f in fields(TrainConfig)}
+        train = TrainConfig(**{k: v for k, v in dict(data.get("train", {})).items() if k in train_known})
+        return replace(cls(), **kwargs, train=train)

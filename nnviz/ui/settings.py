@@ -1,0 +1,111 @@
+"""Settings: one typed table of defaults, stored with QSettings where the platform expects.
+
+A stored value of the wrong type or outside its allowed values is dropped with a
+logged warning (never an exception), so a corrupt settings file never blocks start-up.
+``NNVIZ_SETTINGS`` (an .ini path) redirects storage, which the tests use.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    kind: type
+    choices: tuple | None = None
+
+
+SETTINGS = {
+    "theme": Setting("light", str, ("light", "dark")),
+    "presentation": Setting(False, bool),
+    "all_edges": Setting(False, bool),
+    "log_scale": Setting(False, bool),
+    "animation_ms": Setting(900, int),
+    "granularity": Setting("batch", str, ("phase", "sample", "batch", "epoch")),
+    "problem": Setting({}, dict),  # stored as JSON text
+    "geometry": Setting(b"", bytes),
+    "window_state": Setting(b"", bytes),
+    "last_folder": Setting("", str),
+}
+
+
+def _store() -> QSettings:
+    path = os.environ.get("NNVIZ_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "nnviz", "nnviz")
+
+
+class Settings:
+    def __init__(self):
+        self._qs = _store()
+
+    @property
+    def path(self) -> str:
+        return self._qs.fileName()
+
+    def get(self, key: str):
+        spec = SETTINGS[key]
+        raw = self._qs.value(key)
+        if raw is None:
+            return spec.default
+        try:
+            value = self._convert(raw, spec)
+        except (TypeError, ValueError) as exc:
+            log.warning("settings: dropped %s (%s); using the default", key, exc)
+            self._qs.remove(key)
+            return spec.default
+        return value
+
+    @staticmethod
+    def _convert(raw, spec: Setting):
+        if spec.kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            if str(raw).lower() in ("true", "1"):
+                return True
+            if str(raw).lower() in ("false", "0"):
+                return False
+            raise ValueError(f"{raw!r} is not true or false")
+        if spec.kind is int:
+            value = int(raw)
+        elif spec.kind is str:
+            if not isinstance(raw, str):
+                raise TypeError(f"{raw!r} is not text")
+            value = raw
+        elif spec.kind is bytes:
+            if isinstance(raw, QByteArray):
+                return bytes(raw.data())
+            if isinstance(raw, (bytes, bytearray)):
+                return bytes(raw)
+            raise TypeError("not binary data")
+        elif spec.kind is dict:
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            if not isinstance(value, dict):
+                raise TypeError("not a JSON object")
+        else:  # pragma: no cover - the table above lists every kind
+            raise TypeError(spec.kind)
+        if spec.choices is not None and value not in spec.choices:
+            raise ValueError(f"{value!r} is not one of {spec.choices}")
+        return value
+
+    def set(self, key: str, value) -> None:
+        spec = SETTINGS[key]
+        if spec.kind is dict:
+            value = json.dumps(value)
+        elif spec.kind is bytes:
+            value = QByteArray(bytes(value))
+        self._qs.setValue(key, value)
+
+    def sync(self) -> None:
+        self._qs.sync()
