@@ -21,6 +21,7 @@ from nnviz.ui.frame import diverging_rgba, output_range
 
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 BIG_LAYER = 64  # layers wider than this get no thumbnails and compact nodes
+LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
 
 THEMES = {
     "light": {"background": "#ffffff", "text": "#222222", "muted": "#8a8f98", "node": "#e9ecef",
@@ -197,10 +198,11 @@ class NetworkCanvas(QWidget):
     def _base_transform(self) -> tuple[float, QPointF]:
         """Scale and offset that fit the whole network in the widget (before zoom and pan)."""
         x0, y0, x1, y1 = self.layout_.bounds
-        margin_left, margin_top = 70.0 * self.font_scale, 46.0 * self.font_scale
-        w = max(self.width() - margin_left - 30.0, 50.0)
-        h = max(self.height() - margin_top - 40.0, 50.0)
-        s = min(w / max(x1 - x0, 1.0), h / max(y1 - y0, 1.0), 1.6)
+        margin_left, margin_top = 70.0 * self.font_scale, 50.0 * self.font_scale
+        margin_right, margin_bottom = 70.0 * self.font_scale, 56.0 * self.font_scale
+        w = max(self.width() - margin_left - margin_right, 50.0)
+        h = max(self.height() - margin_top - margin_bottom, 50.0)
+        s = min(w / max(x1 - x0, 1.0), h / max(y1 - y0, 1.0), 2.2)
         cx = margin_left + w / 2 - s * (x0 + x1) / 2
         cy = margin_top + h / 2 - s * (y0 + y1) / 2
         return s, QPointF(cx, cy)
@@ -344,6 +346,48 @@ class NetworkCanvas(QWidget):
                     self._paint_bias(p, xs[i], ys[i], r, self.biases[l - 1][i])
             if values is not None and self.phase.phase == "backward" and l > 0 and not compact:
                 self._paint_deltas(p, l, xs, ys, r, active)
+        self._paint_value_labels(p)
+
+    def value_labels(self) -> dict[tuple[int, int], str]:
+        """The numbers written beside nodes during a phase, keyed by (layer, node):
+        forward: x for inputs, a = f(z) elsewhere; backward: δ = ∂L/∂z; update: nothing."""
+        ph = self.phase
+        if ph is None or ph.phase == "update":
+            return {}
+        i = min(ph.sample, ph.trace.x.shape[0] - 1)
+        active = self._active_layer()
+        out = {}
+        for l, n in enumerate(self.layers):
+            if n > LABELLED_LAYER:
+                continue
+            if ph.phase == "forward":
+                if l > active + 1e-9:
+                    continue
+                row = ph.trace.x[i] if l == 0 else ph.trace.layers[l - 1].a[i]
+                name = "x" if l == 0 else "a"
+            else:
+                if l == 0 or l < active - 1e-9 or ph.trace.layers[l - 1].delta is None:
+                    continue
+                row, name = ph.trace.layers[l - 1].delta[i], "δ"
+            for k in range(n):
+                out[(l, k)] = f"{name} = {row[k]:.3g}"
+        return out
+
+    def _paint_value_labels(self, p: QPainter) -> None:
+        labels = self.value_labels()
+        if not labels:
+            return
+        s, ox, oy = self._scale_offset()
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, 8.5 * self.font_scale))
+        p.setFont(font)
+        p.setPen(QColor(self.theme["text"]))
+        for (l, k), text in labels.items():
+            x, y = self.layout_.positions[l][k]
+            r = self.layout_.radius[l] * s
+            px, py = ox + s * x, oy + s * y
+            p.drawText(QRectF(px - 60, py + r + 2, 120, 16 * self.font_scale),
+                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
 
     def _paint_bias(self, p: QPainter, x: float, y: float, r: float, b: float) -> None:
         """The bias as a small square at the node's lower left: colour = sign, size ∝ |b|."""
@@ -409,7 +453,7 @@ class NetworkCanvas(QWidget):
         parts = []
         if self.phase is not None:
             what = {"forward": "Forward pass: a = f(z), layer by layer",
-                    "backward": "Backward pass: edges show ∂L/∂w, rings show δ = ∂L/∂z",
+                    "backward": "Backward pass: edges show ∂L/∂w (purple +, green −), rings show δ = ∂L/∂z",
                     "update": "Update: w ← w − η·∂L/∂w"}[self.phase.phase]
             n = self.phase.trace.x.shape[0]
             parts.append(what + (f" · sample {self.phase.sample + 1} of {n}" if n > 1 else ""))

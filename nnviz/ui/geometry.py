@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LAYER_GAP = 190.0
-NODE_GAP = 52.0
-NODE_RADIUS = 18.0
+LAYER_GAP = 170.0
+NODE_GAP = 66.0
+NODE_RADIUS = 22.0
 MAX_LAYER_HEIGHT = 560.0  # wide layers (784 inputs) are squeezed into this height
 WIDTH_LEVELS = 6  # edge widths are bucketed into this many levels
 MAX_EDGE_WIDTH = 7.0

@@ -115,8 +115,8 @@ class MainWindow(QMainWindow):
         self.activation_plot = ActivationPlot()
         self.activation_layer = QComboBox()
         self.activation_layer.setObjectName("activation_layer")
-        plots_layout.addWidget(self.boundary_plot, 5)
-        plots_layout.addWidget(self.loss_plot, 4)
+        plots_layout.addWidget(self.boundary_plot, 4)
+        plots_layout.addWidget(self.loss_plot, 5)
         row = QHBoxLayout()
         row.addWidget(QLabel("Activation of"))
         row.addWidget(self.activation_layer, 1)
@@ -284,7 +284,8 @@ class MainWindow(QMainWindow):
         acc = self.controller.dataset.task != "regression"
         has_test = len(self.controller.dataset.x_test) > 0
         self.loss_plot.set_history(h.epoch, h.train_loss, h.test_loss if has_test else None,
-                                   h.train_acc if acc else None, h.test_acc if acc and has_test else None)
+                                   100 * h.train_acc if acc else None,
+                                   100 * h.test_acc if acc and has_test else None)
 
     def _update_status(self, snap) -> None:
         now = time.perf_counter()
@@ -307,6 +308,7 @@ class MainWindow(QMainWindow):
 
     def _on_running(self, running: bool) -> None:
         set_play_icon(self.actions_["play"], running, self)
+        self.status_label.setText("training…" if running else "paused")
         if running:
             self.banner.hide()
 

@@ -246,7 +246,7 @@ class LossPlot(QWidget):
         layout.addWidget(self._acc_widget, 2)
 
         self.loss_plot.setLabel("left", "loss")
-        self.acc_plot.setLabel("left", "accuracy", units="%")
+        self.acc_plot.setLabel("left", "acc.", units="%")
         self.acc_plot.setXLink(self.loss_plot)
         # Fixed 0–100 % (no y auto-range). The margin keeps the 0 and 100 tick labels
         # inside the axis: pyqtgraph drops labels that would stick out of the view.
