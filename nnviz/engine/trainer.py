@@ -352,17 +352,24 @@ class Trainer:
         while max_epochs is None or self.epoch < max_epochs:
             if granularity == "sample":
                 pending = None  # a new config waits for the end of the batch being shown
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    for index, trace in self._sample_steps():
-                        done += 1
-                        now = time.perf_counter()
-                        if (now - last < every_seconds) if every_seconds is not None else done % every:
-                            continue
-                        snap = self.snapshot(index, trace)
-                        pending = (yield snap) or pending
-                        last = time.perf_counter()  # count training time, not the consumer's
-                        if snap.stopped:
-                            return
+                steps = self._sample_steps()
+                while True:
+                    # errstate around the computing only, never around a yield: the consumer's
+                    # context (possibly another thread) keeps its own floating-point settings
+                    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                        item = next(steps, None)
+                    if item is None:
+                        break
+                    index, trace = item
+                    done += 1
+                    now = time.perf_counter()
+                    if (now - last < every_seconds) if every_seconds is not None else done % every:
+                        continue
+                    snap = self.snapshot(index, trace)
+                    pending = (yield snap) or pending
+                    last = time.perf_counter()  # count training time, not the consumer's
+                    if snap.stopped:
+                        return
                 if pending is not None:
                     self.configure(pending)
                 if not self._check_finite():

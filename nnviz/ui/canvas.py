@@ -2,7 +2,8 @@
 
 Edges are never one item or one drawLine each: their segments come from NumPy
 (``geometry.edges``), are grouped into a few buckets by sign and width, and each bucket
-is one QPainterPath built with pyqtgraph's ``arrayToQPath(..., connect="pairs")``.
+is one ``QPainter.drawLines`` call with one pen. (No pyqtgraph here, so the window can
+paint before pyqtgraph has been imported.)
 
 ``set_snapshot`` / ``set_phase`` / ``set_frame`` feed it, so a test can drive it alone.
 """
@@ -10,8 +11,7 @@ is one QPainterPath built with pyqtgraph's ``arrayToQPath(..., connect="pairs")`
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -21,6 +21,7 @@ from nnviz.ui.frame import diverging_rgba, output_range
 
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 BIG_LAYER = 64  # layers wider than this get no thumbnails and compact nodes
+ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
 LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
 
 THEMES = {
@@ -70,6 +71,7 @@ class NetworkCanvas(QWidget):
         self.biases: list[np.ndarray] = [np.zeros(1)]
         self.grad_weights: list[np.ndarray] | None = None
         self.edge_set = geo.edges(self.layout_, self.weights)
+        self.edge_kind = "weight"
         self.thumbnails: list[list[QImage]] | None = None
         self.phase = None  # controller.PhaseView or None
         self.phase_progress = 1.0  # 0..1 through the phase's animation
@@ -99,8 +101,12 @@ class NetworkCanvas(QWidget):
         self.activation_names = tuple(activation_names)
         self.input_names = tuple(input_names)
         self.layout_ = geo.layout(self.layers)
+        self.weights = [np.zeros((o, i)) for i, o in zip(self.layers[:-1], self.layers[1:])]
+        self.biases = [np.zeros(o) for o in self.layers[1:]]
+        self.grad_weights = None
         self.thumbnails = None
         self.phase = None
+        self._rebuild_edges()
         self.update()
 
     def set_snapshot(self, snapshot) -> None:
@@ -248,12 +254,14 @@ class NetworkCanvas(QWidget):
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.fillRect(self.rect(), QColor(self.theme["background"]))
-        self._paint_edges(p)
-        self._paint_nodes(p)
-        self._paint_labels(p)
-        p.end()
+        try:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.fillRect(self.rect(), QColor(self.theme["background"]))
+            self._paint_edges(p)
+            self._paint_nodes(p)
+            self._paint_labels(p)
+        finally:
+            p.end()
 
     def _edge_colors(self) -> tuple[QColor, QColor]:
         if self.edge_kind == "gradient":
@@ -265,6 +273,8 @@ class NetworkCanvas(QWidget):
         if not len(es.value):
             return
         p.setBrush(Qt.BrushStyle.NoBrush)
+        # antialiased strokes cost ~10× more; dense networks are drawn without
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(es.value) <= ANTIALIAS_EDGES)
         s, ox, oy = self._scale_offset()
         seg = es.segments * s + np.array([ox, oy, ox, oy])
         finite = np.isfinite(es.value)
@@ -281,7 +291,8 @@ class NetworkCanvas(QWidget):
             reached = (es.layer + 1 <= active + 1e-9) if self.phase.phase == "forward" else (es.layer >= active - 1e-9)
         else:
             reached = np.ones(len(values), dtype=bool)
-        zoom_width = min(max(s, 0.35), 2.0)
+        # thinner lines where many edges share the space, so dense layers stay readable
+        zoom_width = min(max(s, 0.35), 2.0) * min(1.0, float(np.sqrt(120.0 / len(values))))
         for (positive, level), idx in geo.buckets(values, scale).items():
             for on in (False, True):
                 sel = idx[reached[idx] == on]
@@ -293,14 +304,11 @@ class NetworkCanvas(QWidget):
                     width = max(0.8, width * 0.5)
                 # translucency pre-blended with the background: opaque pens paint ~10× faster
                 color = _blend(color, background, 0.85 if on else 0.5)
-                pts = seg[sel]
-                x = np.column_stack([pts[:, 0], pts[:, 2]]).ravel()
-                y = np.column_stack([pts[:, 1], pts[:, 3]]).ravel()
-                path = pg.arrayToQPath(x, y, connect="pairs")
                 pen = QPen(color, width)
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 p.setPen(pen)
-                p.drawPath(path)
+                p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _node_values(self) -> list[np.ndarray] | None:
         """Activations a of the shown sample per layer (input first) during a phase, else None."""

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from superqt.utils import create_worker
 
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network, Trace
@@ -57,6 +56,11 @@ class PhaseView:
     sample: int
     before: np.ndarray
     after: np.ndarray
+
+
+class _WorkerError(Exception):
+    """Carries a RuntimeError out of the worker: superqt would drop it (it takes a
+    RuntimeError for a deleted worker) and emit neither errored nor finished."""
 
 
 class _HistoryBuffer:
@@ -188,6 +192,8 @@ class SessionController(QObject):
         self._run_id += 1
         self._stop.clear()
         self._done.clear()
+        from superqt.utils import create_worker  # imported late: it costs ~0.15 s at start-up
+
         worker = create_worker(self._train_loop, self.trainer, self._run_id, _start_thread=False)
         worker.yielded.connect(self._on_yielded)
         worker.errored.connect(self._on_error)
@@ -208,7 +214,10 @@ class SessionController(QObject):
                     return
                 self._frame_shown.clear()
                 config = yield run_id, snap
-                self._frame_shown.wait(FRAME_WAIT)
+                if not self._stop.is_set():  # pause() may have set _frame_shown before the clear above
+                    self._frame_shown.wait(FRAME_WAIT)
+        except RuntimeError as exc:
+            raise _WorkerError(exc) from exc
         finally:
             self._done.set()
 
@@ -221,6 +230,8 @@ class SessionController(QObject):
         self._frame_shown.set()
         if not self._done.wait(STOP_TIMEOUT):
             worker.quit()
+        elif self.trainer.config != self.problem.train:  # a config sent that the worker had not taken yet
+            self.trainer.configure(self.problem.train)
         self._worker = None
         self._run_id += 1  # snapshots still queued from that run are stale
         self.runningChanged.emit(False)
@@ -245,6 +256,8 @@ class SessionController(QObject):
             QTimer.singleShot(0, self._frame_shown.set)
 
     def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, _WorkerError):
+            exc = exc.args[0]
         self._worker = None
         self._done.set()
         self.runningChanged.emit(False)

@@ -24,7 +24,6 @@ from nnviz.ui.canvas import NetworkCanvas
 from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.frame import compute_frame, data_extent
-from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
 from nnviz.ui.problem import Problem
 from nnviz.ui.settings import Settings
 
@@ -67,7 +66,7 @@ class MainWindow(QMainWindow):
             "zoom_in": lambda: self.canvas.zoom_in(), "zoom_out": lambda: self.canvas.zoom_out(),
             "reset_view": lambda: self.canvas.reset_view(),
             "all_edges": lambda on: self.canvas.set_show_all_edges(on),
-            "log_scale": lambda on: self.loss_plot.set_log_scale(on),
+            "log_scale": lambda on: self.plots_ready and self.loss_plot.set_log_scale(on),
             "dark": lambda on: self.apply_theme("dark" if on else "light"),
             "presentation": self.set_presentation, "fullscreen": self.set_fullscreen,
             "about": self.about,
@@ -107,21 +106,14 @@ class MainWindow(QMainWindow):
         self.canvas = NetworkCanvas()
         centre_layout.addWidget(self.canvas, 1)
 
+        # The plots (pyqtgraph) are built right after the window's first paint: importing
+        # pyqtgraph costs ~0.35 s, so the window shows up without waiting for it.
         plots = QWidget()
-        plots_layout = QVBoxLayout(plots)
-        plots_layout.setContentsMargins(4, 4, 4, 4)
-        self.boundary_plot = BoundaryPlot()
-        self.loss_plot = LossPlot()
-        self.activation_plot = ActivationPlot()
+        self.plots_layout = QVBoxLayout(plots)
+        self.plots_layout.setContentsMargins(4, 4, 4, 4)
+        self.boundary_plot = self.loss_plot = self.activation_plot = None
         self.activation_layer = QComboBox()
         self.activation_layer.setObjectName("activation_layer")
-        plots_layout.addWidget(self.boundary_plot, 4)
-        plots_layout.addWidget(self.loss_plot, 5)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Activation of"))
-        row.addWidget(self.activation_layer, 1)
-        plots_layout.addLayout(row)
-        plots_layout.addWidget(self.activation_plot, 4)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(scroll)
@@ -134,6 +126,42 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
+
+    @property
+    def plots_ready(self) -> bool:
+        return self.loss_plot is not None
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.plots_ready:
+            QTimer.singleShot(0, self.build_plots)
+
+    def build_plots(self) -> None:
+        """Create the plot column (boundary, loss, activation) and fill it with the current state."""
+        if self.plots_ready:
+            return
+        import superqt.utils  # noqa: F401 - warm the training worker's import before Play is pressed
+
+        from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+
+        self.boundary_plot = BoundaryPlot()
+        self.loss_plot = LossPlot()
+        self.activation_plot = ActivationPlot()
+        layout = self.plots_layout
+        layout.addWidget(self.boundary_plot, 4)
+        layout.addWidget(self.loss_plot, 5)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Activation of"))
+        row.addWidget(self.activation_layer, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.activation_plot, 4)
+        self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
+        self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
+        self.apply_theme("dark" if self.actions_["dark"].isChecked() else "light")
+        self._setup_plots()
+        self._on_activation_layer()
+        if getattr(self, "frame", None) is not None:
+            self._update_plots(self.frame)
 
     def _build_layer_bar(self) -> QWidget:
         bar = QWidget()
@@ -241,11 +269,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_architecture(net.layers, net.activation_names, data.feature_names)
         self._display_net = Network(net.layers, net.activation_names, net.loss_name)
         self.extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if data.raw_train.shape[1] == 2 else None
-        if self.extent is not None:
-            self.boundary_plot.set_extent(*self.extent)
-            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
-                                          data.task, data.num_classes)
-        self.boundary_plot.setVisible(self.extent is not None)
+        self._setup_plots()
         self.activation_layer.blockSignals(True)
         self.activation_layer.clear()
         for l, name in enumerate(net.activation_names):
@@ -258,6 +282,17 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         name = Path(c.model_path).name if c.model_path else None
         self.setWindowTitle(f"nnviz — {name}" if name else "nnviz")
+
+    def _setup_plots(self) -> None:
+        """Data points and extent of the boundary plot for the current dataset."""
+        if not self.plots_ready:
+            return
+        data = self.controller.dataset
+        if self.extent is not None:
+            self.boundary_plot.set_extent(*self.extent)
+            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
+                                          data.task, data.num_classes)
+        self.boundary_plot.setVisible(self.extent is not None)
 
     def _on_snapshot(self, snap) -> None:
         if snap is None or tuple(snap.layers) != self.controller.network.layers:
@@ -277,6 +312,8 @@ class MainWindow(QMainWindow):
         self.frames_painted += 1
 
     def _update_plots(self, frame) -> None:
+        if not self.plots_ready:
+            return
         if frame.field is not None:
             self.boundary_plot.set_field(frame.field)
         self._update_activation_histogram()
@@ -323,6 +360,8 @@ class MainWindow(QMainWindow):
         l = self.activation_layer.currentData()
         if l is None:
             return
+        if not self.plots_ready:
+            return
         name = self.controller.network.activation_names[l]
         self.activation_plot.set_activation(name, self.activation_layer.currentText())
         self._update_activation_histogram()
@@ -330,7 +369,7 @@ class MainWindow(QMainWindow):
     def _update_activation_histogram(self) -> None:
         l = self.activation_layer.currentData()
         frame = getattr(self, "frame", None)
-        if l is None or frame is None or l >= len(frame.z_train):
+        if not self.plots_ready or l is None or frame is None or l >= len(frame.z_train):
             return
         self.activation_plot.set_z_values(frame.z_train[l].ravel())
 
@@ -412,7 +451,8 @@ class MainWindow(QMainWindow):
         dark = name == "dark"
         self.canvas.set_theme(name)
         for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
-            plot.apply_theme(dark)
+            if plot is not None:
+                plot.apply_theme(dark)
 
     def set_presentation(self, on: bool) -> None:
         scale = PRESENTATION_SCALE if on else 1.0

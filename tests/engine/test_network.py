@@ -201,6 +201,19 @@ def test_backprop_matches_central_differences_random(layers, hidden, output, bat
     assert check.max_relative_error < 1e-6
 
 
+def test_gradient_check_defaults_accept_tiny_gradient_components():
+    """A correct network whose gradient has components near 1e-7: central differences carry
+    round-off of about ε·L/h, so a relative error needs a floor well above that."""
+    net = Network([2, 8, 8, 1], ["sigmoid", "sigmoid", "sigmoid"], "bce")
+    net.initialize("xavier", np.random.default_rng(17))
+    x = np.random.default_rng(117).normal(size=(1, 2))
+    check = gradient_check(net, x, [[1.0]])
+    assert np.abs(check.analytic).min() < 1e-6  # there are tiny components
+    assert check.max_absolute_error < 1e-9
+    assert check.max_relative_error < 1e-6
+    assert check.passed()
+
+
 def test_gradient_check_detects_a_wrong_gradient():
     net = random_network([2, 3, 1], "tanh", "sigmoid", "mse", 0)
     x = np.array([[0.3, -0.2], [1.0, 0.5]])

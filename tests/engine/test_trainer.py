@@ -148,6 +148,34 @@ def test_sample_granularity_traces():
     assert [s.step for s in snaps] == [i // 8 for i in range(20)]
 
 
+def test_sample_run_leaves_consumer_float_settings_alone():
+    """The generator must not yield from inside np.errstate: the consumer would run with
+    floating-point warnings silenced, and resuming it from another thread would fail."""
+    import threading
+
+    t = make_trainer(samples=40, config=TrainConfig(learning_rate=0.1, batch_size=8))
+    gen = t.run("sample")
+    with np.errstate(over="raise", invalid="warn", divide="warn"):
+        settings = np.geterr()
+        next(gen)
+        assert np.geterr() == settings
+    errors = []
+
+    def resume():  # the rest of the batch and beyond, from a worker thread
+        try:
+            for _ in range(12):
+                next(gen)
+        except Exception as exc:  # noqa: BLE001 - report it to the test thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=resume)
+    worker.start()
+    worker.join()
+    assert errors == []
+    assert t.step == 1
+    gen.close()
+
+
 # ---- every / max_epochs / send ----------------------------------------------------------------------------
 
 def test_every_and_max_epochs_batch():

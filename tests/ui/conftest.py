@@ -1,0 +1,78 @@
+"""Shared fixtures of the UI tests.
+
+* every test gets its own settings file (NNVIZ_SETTINGS → tmp_path/settings.ini), so the
+  real user settings are never read or written;
+* ``window``: a shown MainWindow (1280×720), shut down and closed afterwards;
+* every test fails if a training worker is still running afterwards or if it left a
+  top-level window visible.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
+
+WINDOW_SIZE = (1280, 720)
+
+
+@pytest.fixture(autouse=True)
+def settings_path(tmp_path, monkeypatch):
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp):
+    """Fail the test if a worker thread or a visible top-level window outlives it."""
+    yield
+    pool = QThreadPool.globalInstance()
+    pool.waitForDone(2000)
+    active = pool.activeThreadCount()
+    QToolTip.hideText()  # a hover tooltip is not a window the test opened
+    QApplication.processEvents()
+    visible = [w for w in QApplication.topLevelWidgets()
+               if w.isVisible() and type(w).__name__ != "QTipLabel"]
+    names = [f"{type(w).__name__}({w.windowTitle()!r})" for w in visible]
+    for w in visible:  # do not let one test's leak fail the next ones too
+        w.close()
+    assert active == 0, f"{active} training worker thread(s) still running after the test"
+    assert not visible, f"top-level windows left visible: {names}"
+
+
+def show_window(qtbot, window):
+    qtbot.addWidget(window)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build (and afterwards shut down and close) as many MainWindows as a test needs."""
+    from nnviz.ui.main_window import MainWindow
+
+    made = []
+
+    def make(**kwargs):
+        window = show_window(qtbot, MainWindow(**kwargs))
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        try:
+            window.controller.shutdown()
+            window.close()
+        except RuntimeError:  # already deleted (closed and destroyed by the test)
+            pass
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
