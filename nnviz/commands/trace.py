@@ -7,6 +7,7 @@ import json
 import numpy as np
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.gradcheck import DEFAULT_STEP as GRADCHECK_STEP
 from nnviz.engine.gradcheck import gradient_check
 from nnviz.engine.model_io import load_model
 from nnviz.engine.network import Network, Trace
@@ -128,6 +129,6 @@ def run_trace(args) -> int:
         print(trace_to_text(network, trace))
         if check is not None:
             verdict = "OK" if check.passed() else "MISMATCH"
-            print(f"\nGradient check (central differences, h = 1e-6): max relative error "
+            print(f"\nGradient check (central differences, h = {GRADCHECK_STEP:g}): max relative error "
                   f"{check.max_relative_error:.2e}, max absolute error {check.max_absolute_error:.2e}: {verdict}")
     return 0 if check is None or check.passed() else 1

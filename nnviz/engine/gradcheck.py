@@ -13,6 +13,9 @@ import numpy as np
 
 from nnviz.engine.network import Network
 
+DEFAULT_STEP = 1e-5  # h: large enough that rounding noise in L stays far below the differences
+DEFAULT_FLOOR = 1e-4
+
 
 @dataclass(frozen=True)
 class GradCheck:
@@ -25,7 +28,7 @@ class GradCheck:
         return self.max_relative_error <= tolerance
 
 
-def numeric_gradient(network: Network, x, y, h: float = 1e-5) -> np.ndarray:
+def numeric_gradient(network: Network, x, y, h: float = DEFAULT_STEP) -> np.ndarray:
     """Central-difference ∂L/∂θ for the batch mean loss; the network is left unchanged."""
     theta = network.params
     grad = np.empty_like(theta)
@@ -40,7 +43,7 @@ def numeric_gradient(network: Network, x, y, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def gradient_check(network: Network, x, y, h: float = 1e-5, floor: float = 1e-4) -> GradCheck:
+def gradient_check(network: Network, x, y, h: float = DEFAULT_STEP, floor: float = DEFAULT_FLOOR) -> GradCheck:
     """Compare backpropagation with central differences on the batch (x, y)."""
     _, analytic = network.loss_and_grads(x, y)
     numeric = numeric_gradient(network, x, y, h)

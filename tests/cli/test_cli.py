@@ -138,11 +138,27 @@ def test_train_help_lists_options(capsys):
         assert option in out
 
 
-def test_no_command_exits_2_with_one_line(capsys):
-    # The desktop app is not built yet. When it is, replace this test with one that opens it.
-    code, out, err = run([], capsys)
-    assert code == 2
-    assert_one_line(err)
+def _no_display_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return {**env, "PYTHONWARNINGS": "error"}
+
+
+def test_no_command_without_display_exits_2_with_one_line():
+    """With no display the app says so in one line and points to the headless commands."""
+    result = subprocess.run([sys.executable, "-m", "nnviz"], capture_output=True, text=True,
+                            timeout=60, env=_no_display_env(), cwd=REPO)
+    assert result.returncode == 2
+    line = assert_one_line(result.stderr)
+    assert "no display" in line and "nnviz train" in line
+
+
+def test_open_broken_model_fails_before_any_window(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "nnviz", "open", str(bad)], capture_output=True, text=True,
+                            timeout=60, env=_no_display_env(), cwd=REPO)
+    assert result.returncode == 2
+    assert "not valid JSON" in assert_one_line(result.stderr)
 
 
 @pytest.mark.parametrize("flag", ["--help", "--version"])
@@ -170,12 +186,6 @@ def test_subprocess_version_and_help():
     assert helped.returncode == 0
     assert "trace" in helped.stdout and "train" in helped.stdout
     assert helped.stderr == ""
-
-
-def test_subprocess_no_command():
-    result = run_subprocess()
-    assert result.returncode == 2
-    assert_one_line(result.stderr)
 
 
 # --------------------------------------------------------------------------- trace
