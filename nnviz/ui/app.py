@@ -33,6 +33,7 @@ def run_app(model_path: str | None = None) -> int:
     app.setApplicationName("nnviz")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nnviz")
+    app.setStyle("Fusion")  # one look on every platform, and a dark palette that works
     window = MainWindow(model_path=model_path)
     window.show()
     return app.exec()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
     QMessageBox, QPushButton, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
@@ -30,6 +30,25 @@ from nnviz.ui.settings import Settings
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for the Fusion style (the light theme is the style's own)."""
+    p = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#2b2d30",
+        QPalette.ColorRole.ToolTipBase: "#3c3f41", QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#3c3f41",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.BrightText: "#ff6f6f",
+        QPalette.ColorRole.Highlight: "#4fa3e0", QPalette.ColorRole.HighlightedText: "#1e1f22",
+        QPalette.ColorRole.Link: "#8ab4f8", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+    }
+    for role, color in colors.items():
+        p.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f737a"))
+    return p
 
 
 class MainWindow(QMainWindow):
@@ -449,6 +468,9 @@ class MainWindow(QMainWindow):
 
     def apply_theme(self, name: str) -> None:
         dark = name == "dark"
+        app = QApplication.instance()
+        if app is not None and app.style().name().lower() == "fusion":
+            app.setPalette(dark_palette() if dark else app.style().standardPalette())
         self.canvas.set_theme(name)
         for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
             if plot is not None:

@@ -133,6 +133,8 @@ def _style_legend(legend: pg.LegendItem, theme: _Theme) -> None:
     legend.setBrush(pg.mkBrush(*theme.legend_fill))
     legend.setPen(pg.mkPen(theme.legend_border))
     legend.setLabelTextColor(theme.foreground)
+    for _, label in legend.items:  # pyqtgraph stores the colour but re-renders only on setText
+        label.setText(label.text, color=theme.foreground)
 
 
 class _AxisItem(pg.AxisItem):
