@@ -118,11 +118,11 @@ class NetworkCanvas(QWidget):
         self.update()
 
     def set_frame(self, frame) -> None:
-        """Neuron thumbnails from a ui.frame.Frame (2-D inputs only)."""
+        """Node thumbnails from a ui.frame.Frame (2-D inputs only): inputs first, then each layer."""
         if frame.thumbnails is None or len(frame.thumbnails) != len(self.layers) - 1:
             self.thumbnails = None
         else:
-            images = []
+            images = [self._input_thumbnails(frame.inputs)]
             for l, out in enumerate(frame.thumbnails):
                 if self.layers[l + 1] > BIG_LAYER:
                     images.append([])
@@ -132,6 +132,16 @@ class NetworkCanvas(QWidget):
                 images.append([_numpy_to_qimage(rgba[:, :, i]) for i in range(out.shape[2])])
             self.thumbnails = images
         self.update()
+
+    def _input_thumbnails(self, inputs) -> list[QImage]:
+        """Each input feature over the plane, coloured on a scale symmetric around 0."""
+        if inputs is None or self.layers[0] > BIG_LAYER:
+            return []
+        out = []
+        for i in range(inputs.shape[2]):
+            m = float(np.abs(inputs[:, :, i]).max()) or 1.0
+            out.append(_numpy_to_qimage(diverging_rgba(inputs[:, :, i], -m, m)))
+        return out
 
     def set_phase(self, phase_view, animate: bool = True) -> None:
         """Show one phase (forward, backward, update) of a step, animated layer by layer."""
@@ -327,7 +337,7 @@ class NetworkCanvas(QWidget):
             r = self.layout_.radius[l] * s
             xs, ys = ox + s * pos[:, 0], oy + s * pos[:, 1]
             compact = self.layers[l] > BIG_LAYER
-            thumbs = self.thumbnails[l - 1] if (self.thumbnails and l > 0) else None
+            thumbs = self.thumbnails[l] if self.thumbnails else None
             shown = values is not None and (l <= active + 1e-9 if self.phase.phase == "forward" else True)
             p.setPen(QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5))))
             for i in range(len(xs)):

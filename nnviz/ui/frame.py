@@ -27,13 +27,14 @@ class Frame:
     field: (G, G) network output for one output unit or (G, G, C) class probabilities,
     row 0 at y_min; thumbnails[l]: (T, T, n_l) layer l's activations over the plane
     (None when the input is not 2-D); z_train[l]: (N, n_l) pre-activations over the
-    training data.
+    training data; inputs: (T, T, n_0) each input feature over the plane.
     """
 
     extent: tuple[float, float, float, float]
     field: np.ndarray | None
     thumbnails: list[np.ndarray] | None
     z_train: list[np.ndarray]
+    inputs: np.ndarray | None = None  # (T, T, n_0) the input features over the plane
 
 
 def data_extent(raw: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
@@ -65,7 +66,7 @@ def compute_frame(network: Network, dataset, extent) -> Frame:
     field = field[:, :, 0] if field.shape[2] == 1 else field
     thumb_in = dataset.transform(grid(extent, THUMB_GRID))
     thumbs = [a.reshape(THUMB_GRID, THUMB_GRID, -1) for a in network.hidden_outputs(thumb_in)]
-    return Frame(extent, field, thumbs, z_train)
+    return Frame(extent, field, thumbs, z_train, thumb_in.reshape(THUMB_GRID, THUMB_GRID, -1))
 
 
 def diverging_rgba(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
