@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     open_ = sub.add_parser("open", help="open a model file in the desktop app")
     open_.add_argument("model", help="model file (.json)")
 
+    sub.add_parser("lessons", help="list the built-in lessons (id, steps, title)")
+    lesson = sub.add_parser("lesson", help="open a lesson in the app, or --check it headless")
+    lesson.add_argument("lesson", metavar="ID|FILE", help="a built-in lesson id (see nnviz lessons) or a .toml file")
+    lesson.add_argument("--check", action="store_true",
+                        help="play every step without a window and verify every expected value and answer")
+
     trace = sub.add_parser("trace", help="forward (and backward) pass of one sample, worked out step by step")
     trace.add_argument("model", help="model file (.json)")
     trace.add_argument("--input", required=True, help="the sample's input values, e.g. 95,4")
@@ -120,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
 
             load_model(args.model)  # a broken file is one line here, before any window
             return run_app(args.model)
+        if args.command in ("lessons", "lesson"):
+            from nnviz.commands.lessons import run_lesson, run_list
+
+            return run_list(args) if args.command == "lessons" else run_lesson(args)
         if args.command == "trace":
             from nnviz.commands.trace import run_trace
 

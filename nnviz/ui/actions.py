@@ -23,7 +23,7 @@ class ActionInfo:
 ACTIONS = (
     ActionInfo("open", "&Open model…", QKeySequence.StandardKey.Open, "SP_DialogOpenButton", "Open a model file (.json)"),
     ActionInfo("save", "&Save model…", QKeySequence.StandardKey.Save, "SP_DialogSaveButton", "Save the network as a model file"),
-    ActionInfo("quit", "&Quit", QKeySequence.StandardKey.Quit, None, "Quit nnviz"),
+    ActionInfo("quit", "&Quit", "Ctrl+Q", None, "Quit nnviz"),  # StandardKey.Quit is empty on Windows
     ActionInfo("play", "&Play", "Space", "SP_MediaPlay", "Train continuously / pause"),
     ActionInfo("step", "S&tep", "Right", "SP_MediaSeekForward", "One step of the chosen granularity"),
     ActionInfo("reset", "&Reset", "Ctrl+R", "SP_BrowserReload", "New weights from the seed; clears the curves"),

@@ -19,7 +19,7 @@ def display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_app(model_path: str | None = None) -> int:
+def run_app(model_path: str | None = None, lesson=None) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
@@ -36,4 +36,6 @@ def run_app(model_path: str | None = None) -> int:
     app.setStyle("Fusion")  # one look on every platform, and a dark palette that works
     window = MainWindow(model_path=model_path)
     window.show()
+    if lesson is not None:
+        window.open_lesson(lesson)
     return app.exec()

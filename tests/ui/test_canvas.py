@@ -145,8 +145,9 @@ def test_thumbnails_come_from_the_frame(canvas):
     extent = data_extent(np.vstack([ds.raw_train, ds.raw_test]))
     frame = compute_frame(net, ds, extent)
     canvas.set_frame(frame)
-    assert [len(t) for t in canvas.thumbnails] == [4, 4, 1]
-    assert canvas.thumbnails[0][0].width() == canvas.thumbnails[0][0].height() == THUMB_GRID
+    assert [len(t) for t in canvas.thumbnails] == [2, 4, 4, 1]  # inputs first, then each layer
+    for images in canvas.thumbnails:
+        assert all(im.width() == im.height() == THUMB_GRID for im in images)
     assert pixel(canvas.grab().toImage(), *centre) != plain
     canvas.set_architecture((2, 4, 1), ("tanh", "sigmoid"), ("x1", "x2"))
     assert canvas.thumbnails is None
