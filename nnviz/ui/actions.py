@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QStyle, QWidget
 class ActionInfo:
     key: str
     text: str
-    shortcut: str | QKeySequence.StandardKey | None = None
+    shortcut: str | QKeySequence.StandardKey | tuple | None = None  # a tuple: several keys
     icon: str | None = None  # a QStyle.StandardPixmap name
     tip: str = ""
     checkable: bool = False
@@ -38,13 +38,25 @@ ACTIONS = (
     ActionInfo("presentation", "&Presentation scale", "Ctrl+P", None, "Large fonts and thick lines for projectors", True),
     ActionInfo("fullscreen", "F&ull screen", "F11", None, "Full screen", True),
     ActionInfo("about", "&About nnviz", None, None, "About nnviz"),
+    ActionInfo("open_lesson", "Open lesson &file…", "Ctrl+L", None, "Open a lesson file (.toml)"),
+    ActionInfo("lesson_next", "&Next step", ("Right", "PgDown", "Space"), None, "Next lesson step"),
+    ActionInfo("lesson_prev", "&Previous step", ("Left", "PgUp"), None, "Previous lesson step"),
+    ActionInfo("lesson_first", "&First step", "Home", None, "First lesson step"),
+    ActionInfo("lesson_last", "&Last step", "End", None, "Last lesson step"),
+    ActionInfo("blank", "&Blank the screen", "B", None, "Blank the screen (B again to show it)", True),
+    ActionInfo("leave_lesson", "Leave the lesson", "Ctrl+W", None, "Back to free exploration"),
 )
+#: Keys that drive a lesson; enabled only in lesson mode (they share keys with play/step).
+LESSON_KEYS = ("lesson_next", "lesson_prev", "lesson_first", "lesson_last", "blank", "leave_lesson")
+FREE_KEYS = ("play", "step")
 
 MENUS = {
     "&File": ["open", "save", None, "quit"],
     "&Run": ["play", "step", "reset", None, "add_layer", "remove_layer"],
     "&View": ["zoom_in", "zoom_out", "reset_view", "all_edges", None, "log_scale", None, "dark",
               "presentation", "fullscreen"],
+    "&Lessons": ["open_lesson", None, "lesson_next", "lesson_prev", "lesson_first", "lesson_last", None,
+                 "blank", "leave_lesson"],
     "&Help": ["about"],
 }
 TOOLBAR = ["open", "save", None, "play", "step", "reset", None, "zoom_in", "zoom_out"]
@@ -57,7 +69,9 @@ def build_actions(parent: QWidget, callbacks: dict[str, Callable]) -> dict[str, 
     for info in ACTIONS:
         action = QAction(info.text, parent)
         action.setObjectName(f"action_{info.key}")
-        if info.shortcut is not None:
+        if isinstance(info.shortcut, tuple):
+            action.setShortcuts([QKeySequence(k) for k in info.shortcut])
+        elif info.shortcut is not None:
             action.setShortcut(QKeySequence(info.shortcut))
         if info.icon:
             action.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, info.icon)))
@@ -80,4 +94,4 @@ def set_play_icon(action: QAction, playing: bool, parent: QWidget) -> None:
     action.setText("&Pause" if playing else "&Play")
 
 
-__all__ = ["ACTIONS", "MENUS", "TOOLBAR", "ActionInfo", "build_actions", "set_play_icon", "QIcon"]
+__all__ = ["ACTIONS", "FREE_KEYS", "LESSON_KEYS", "MENUS", "TOOLBAR", "ActionInfo", "build_actions", "set_play_icon"]

@@ -22,7 +22,8 @@ from nnviz.ui.frame import diverging_rgba, output_range
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 BIG_LAYER = 64  # layers wider than this get no thumbnails and compact nodes
 ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
-LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
+LABELLED_LAYER = 10
+TERMS_FAN_IN, TERMS_LAYER = 3, 2  # neurons whose weighted sum is written out term by term  # layers up to this width get their numbers written during a phase
 
 THEMES = {
     "light": {"background": "#ffffff", "text": "#222222", "muted": "#8a8f98", "node": "#e9ecef",
@@ -72,6 +73,7 @@ class NetworkCanvas(QWidget):
         self.grad_weights: list[np.ndarray] | None = None
         self.edge_set = geo.edges(self.layout_, self.weights)
         self.edge_kind = "weight"
+        self.highlight: tuple = ((), (), ())
         self.thumbnails: list[list[QImage]] | None = None
         self.phase = None  # controller.PhaseView or None
         self.phase_progress = 1.0  # 0..1 through the phase's animation
@@ -106,15 +108,26 @@ class NetworkCanvas(QWidget):
         self.grad_weights = None
         self.thumbnails = None
         self.phase = None
+        self.highlight = ((), (), ())
         self._rebuild_edges()
         self.update()
 
     def set_snapshot(self, snapshot) -> None:
         """Weights, biases and gradients of a Snapshot (the layer sizes must match)."""
-        self.weights = list(snapshot.weights)
-        self.biases = list(snapshot.biases)
-        self.grad_weights = list(snapshot.grad_weights) if snapshot.step else None
+        self.set_weights(snapshot.weights, snapshot.biases, snapshot.grad_weights if snapshot.step else None)
+
+    def set_weights(self, weights, biases, grad_weights=None) -> None:
+        """Per layer: weights (n_out, n_in), biases (n_out,), optional ∂L/∂W like weights."""
+        self.weights = [np.array(w) for w in weights]
+        self.biases = [np.array(b) for b in biases]
+        self.grad_weights = [np.array(g) for g in grad_weights] if grad_weights is not None else None
         self._rebuild_edges()
+        self.update()
+
+    def set_highlight(self, nodes=(), edges=(), layers=()) -> None:
+        """Mark nodes (layer, neuron), edges (weight layer, to, from) and whole layers; as in
+        lesson files, layer 0 is the inputs and everything else counts from 1."""
+        self.highlight = (tuple(nodes), tuple(edges), tuple(layers))
         self.update()
 
     def set_frame(self, frame) -> None:
@@ -267,11 +280,50 @@ class NetworkCanvas(QWidget):
         try:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.fillRect(self.rect(), QColor(self.theme["background"]))
+            self._paint_layer_highlights(p)
             self._paint_edges(p)
+            self._paint_edge_highlights(p)
             self._paint_nodes(p)
+            self._paint_node_highlights(p)
             self._paint_labels(p)
         finally:
             p.end()
+
+    def _paint_layer_highlights(self, p: QPainter) -> None:
+        s, ox, oy = self._scale_offset()
+        color = QColor(self.theme["highlight"])
+        color.setAlphaF(0.10)
+        for l in self.highlight[2]:
+            if 0 <= l < len(self.layers):
+                pos, r = self.layout_.positions[l], self.layout_.radius[l]
+                x = ox + s * pos[0, 0]
+                top, bottom = oy + s * (pos[:, 1].min() - r), oy + s * (pos[:, 1].max() + r)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(color)
+                p.drawRoundedRect(QRectF(x - s * r - 14, top - 14, 2 * s * r + 28, bottom - top + 28), 12, 12)
+
+    def _paint_edge_highlights(self, p: QPainter) -> None:
+        s, ox, oy = self._scale_offset()
+        lines = []
+        for layer, to, frm in self.highlight[1]:
+            l = layer - 1
+            if 0 <= l < len(self.layers) - 1 and 1 <= to <= self.layers[l + 1] and 1 <= frm <= self.layers[l]:
+                (x0, y0), (x1, y1) = self.layout_.positions[l][frm - 1], self.layout_.positions[l + 1][to - 1]
+                lines.append(QLineF(ox + s * (x0 + self.layout_.radius[l]), oy + s * y0,
+                                    ox + s * (x1 - self.layout_.radius[l + 1]), oy + s * y1))
+        if lines:
+            p.setPen(QPen(QColor(self.theme["highlight"]), 3.0 * min(max(s, 0.6), 1.6)))
+            p.drawLines(lines)
+
+    def _paint_node_highlights(self, p: QPainter) -> None:
+        s, ox, oy = self._scale_offset()
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor(self.theme["highlight"]), 3.5))
+        for layer, neuron in self.highlight[0]:
+            if 0 <= layer < len(self.layers) and 1 <= neuron <= self.layers[layer]:
+                x, y = self.layout_.positions[layer][neuron - 1]
+                r = self.layout_.radius[layer] * s + 7
+                p.drawEllipse(QPointF(ox + s * x, oy + s * y), r, r)
 
     def _edge_colors(self) -> tuple[QColor, QColor]:
         if self.edge_kind == "gradient":
@@ -366,6 +418,23 @@ class NetworkCanvas(QWidget):
                 self._paint_deltas(p, l, xs, ys, r, active)
         self._paint_value_labels(p)
 
+    def _paint_term_labels(self, p: QPainter) -> None:
+        labels = self.term_labels()
+        if not labels:
+            return
+        s, ox, oy = self._scale_offset()
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, 10.0 * self.font_scale))
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor(self.theme["highlight"]))
+        for (l, k), text in labels.items():
+            x, y = self.layout_.positions[l][k]
+            r = self.layout_.radius[l] * s
+            px, py = ox + s * x, oy + s * y
+            p.drawText(QRectF(px - 200, py - r - 26 * self.font_scale, 400, 20 * self.font_scale),
+                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
+
     def value_labels(self) -> dict[tuple[int, int], str]:
         """The numbers written beside nodes during a phase, keyed by (layer, node):
         forward: x for inputs, a = f(z) elsewhere; backward: δ = ∂L/∂z; update: nothing."""
@@ -391,7 +460,37 @@ class NetworkCanvas(QWidget):
                 out[(l, k)] = f"{name} = {row[k]:.3g}"
         return out
 
+    def term_labels(self) -> dict[tuple[int, int], str]:
+        """During the forward pass of a small network, each reached neuron's weighted sum
+        written term by term, as on a blackboard: 'z = 0.001 + 0.95 + 0.08 = 1.031'."""
+        ph = self.phase
+        if ph is None or ph.phase != "forward":
+            return {}
+        i = min(ph.sample, ph.trace.x.shape[0] - 1)
+        active = self._active_layer()
+        weights = self._weights_from_flat(ph.before)
+        out = {}
+        for l in range(1, len(self.layers)):
+            n_in, n_out = self.layers[l - 1], self.layers[l]
+            if n_in > TERMS_FAN_IN or n_out > TERMS_LAYER or l > active + 1e-9:
+                continue
+            x = ph.trace.x[i] if l == 1 else ph.trace.layers[l - 2].a[i]
+            b = ph.before[self._bias_offsets()[l - 1]:][:n_out]
+            for k in range(n_out):
+                terms = " + ".join([f"{b[k]:.4g}"] + [f"{weights[l - 1][k, j] * x[j]:.4g}" for j in range(n_in)])
+                out[(l, k)] = f"z = {terms} = {ph.trace.layers[l - 1].z[i, k]:.4g}".replace("+ -", "− ")
+        return out
+
+    def _bias_offsets(self) -> list[int]:
+        """Where each layer's biases start in the flat parameter vector (the block's last row)."""
+        out, start = [], 0
+        for n_in, n_out in zip(self.layers[:-1], self.layers[1:]):
+            out.append(start + n_in * n_out)
+            start += (n_in + 1) * n_out
+        return out
+
     def _paint_value_labels(self, p: QPainter) -> None:
+        self._paint_term_labels(p)
         labels = self.value_labels()
         if not labels:
             return

@@ -12,18 +12,19 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
-    QMessageBox, QPushButton, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
+    QMessageBox, QScrollArea, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
 from nnviz import __version__
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model, save_model
 from nnviz.engine.network import Network
-from nnviz.ui.actions import MENUS, TOOLBAR, build_actions, set_play_icon
+from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, MENUS, TOOLBAR, build_actions, set_play_icon
 from nnviz.ui.canvas import NetworkCanvas
 from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.frame import compute_frame, data_extent
+from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.problem import Problem
 from nnviz.ui.settings import Settings
 
@@ -89,6 +90,12 @@ class MainWindow(QMainWindow):
             "dark": lambda on: self.apply_theme("dark" if on else "light"),
             "presentation": self.set_presentation, "fullscreen": self.set_fullscreen,
             "about": self.about,
+            "open_lesson": self.open_lesson_dialog,
+            "lesson_next": lambda: self.lesson_panel.go_next(),
+            "lesson_prev": lambda: self.lesson_panel.go_previous(),
+            "lesson_first": lambda: self.lesson_panel.go_first(),
+            "lesson_last": lambda: self.lesson_panel.go_last(),
+            "blank": self.set_blank, "leave_lesson": self.leave_lesson,
         }
 
     def _build_menus(self) -> None:
@@ -97,6 +104,8 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
+            if title == "&Lessons":
+                self._add_builtin_lessons(menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -110,6 +119,10 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(300)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lesson_panel = LessonPanel()
+        self.left = QStackedWidget()
+        self.left.addWidget(scroll)
+        self.left.addWidget(self.lesson_panel)
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -135,7 +148,7 @@ class MainWindow(QMainWindow):
         self.activation_layer.setObjectName("activation_layer")
 
         self.splitter = QSplitter()
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(plots)
         self.splitter.setStretchFactor(0, 0)
@@ -145,6 +158,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
+        self.blank_overlay = QWidget(self)
+        self.blank_overlay.setObjectName("blank_overlay")
+        self.blank_overlay.setStyleSheet("background: black;")
+        self.blank_overlay.hide()
+        self.lesson = None
+        self.lesson_player = None
+        self._set_lesson_keys(False)
 
     @property
     def plots_ready(self) -> bool:
@@ -177,6 +197,9 @@ class MainWindow(QMainWindow):
         self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
         self.apply_theme("dark" if self.actions_["dark"].isChecked() else "light")
+        if self.lesson is not None:
+            self._show_lesson_state(self.lesson_panel.index)
+            return
         self._setup_plots()
         self._on_activation_layer()
         if getattr(self, "frame", None) is not None:
@@ -231,6 +254,9 @@ class MainWindow(QMainWindow):
         self.controls.granularityChanged.connect(c.set_granularity)
         self.controls.speedChanged.connect(self.canvas.set_animation_speed)
         self.canvas.weightClicked.connect(self.edit_weight)
+        self.lesson_panel.stepRequested.connect(self.show_lesson_step)
+        self.lesson_panel.revealed.connect(lambda: self._show_lesson_state(self.lesson_panel.index))
+        self.lesson_panel.leaveRequested.connect(self.leave_lesson)
         self.activation_layer.currentIndexChanged.connect(self._on_activation_layer)
 
     # ---- settings ------------------------------------------------------------------------------
@@ -314,6 +340,8 @@ class MainWindow(QMainWindow):
         self.boundary_plot.setVisible(self.extent is not None)
 
     def _on_snapshot(self, snap) -> None:
+        if self.lesson is not None:
+            return  # the lesson drives the views
         if snap is None or tuple(snap.layers) != self.controller.network.layers:
             return
         self.canvas.set_snapshot(snap)
@@ -377,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def _on_activation_layer(self) -> None:
         l = self.activation_layer.currentData()
-        if l is None:
+        if l is None or self.lesson is not None:
             return
         if not self.plots_ready:
             return
@@ -478,6 +506,7 @@ class MainWindow(QMainWindow):
 
     def set_presentation(self, on: bool) -> None:
         scale = PRESENTATION_SCALE if on else 1.0
+        self.lesson_panel.set_text_scale(scale)
         font = QFont(QApplication.font())
         base = getattr(self, "_base_point_size", None) or font.pointSizeF()
         self._base_point_size = base
@@ -490,6 +519,184 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About nnviz", f"<b>nnviz {__version__}</b><p>See how a neural network learns.</p>")
+
+    # ---- lesson mode ----------------------------------------------------------------------------
+
+    def _add_builtin_lessons(self, menu) -> None:
+        from nnviz.lessons.catalog import builtin_files
+        from nnviz.lessons.model import LessonError, load_lesson_file
+
+        menu.addSeparator()
+        for path in builtin_files():
+            try:
+                lesson = load_lesson_file(path)
+            except LessonError as exc:  # a broken built-in lesson must not stop the app
+                log.warning("%s", exc)
+                continue
+            action = menu.addAction(lesson.title)
+            action.setObjectName(f"lesson_{lesson.id}")
+            action.triggered.connect(lambda _=False, p=path: self.open_lesson_file(str(p)))
+
+    def _set_lesson_keys(self, on: bool) -> None:
+        """Space and → step a lesson in lesson mode, and play/step the trainer outside it."""
+        for key in LESSON_KEYS:
+            self.actions_[key].setEnabled(on)
+        for key in FREE_KEYS:
+            self.actions_[key].setEnabled(not on)
+
+    def open_lesson_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open lesson", self.settings.get("last_folder"),
+                                              "nnviz lesson (*.toml);;All files (*)")
+        if path:
+            self.open_lesson_file(path)
+
+    def open_lesson_file(self, path: str) -> bool:
+        from nnviz.lessons.model import LessonError, load_lesson_file
+
+        try:
+            lesson = load_lesson_file(path)
+        except LessonError as exc:
+            self.show_error(str(exc))
+            return False
+        return self.open_lesson(lesson)
+
+    def open_lesson(self, lesson) -> bool:
+        """Enter lesson mode at the step where this lesson was left (its numbers checked first)."""
+        from nnviz.lessons.model import LessonError
+        from nnviz.lessons.player import LessonPlayer
+
+        player = LessonPlayer(lesson)
+        try:
+            problems = player.check()
+        except LessonError as exc:
+            problems = [str(exc)]
+        if problems:
+            self.show_error("This lesson teaches a number the engine does not produce, so it was not opened:\n\n"
+                            + problems[0])
+            return False
+        self.controller.pause()
+        self.lesson, self.lesson_player = lesson, player
+        self.left.setCurrentWidget(self.lesson_panel)
+        self._set_lesson_keys(True)
+        self.layer_bar.parentWidget().hide()
+        start = int(self.settings.get("lesson_progress").get(lesson.id, 0))
+        self.lesson_panel.set_lesson(lesson, min(max(start, 0), len(lesson.steps) - 1))
+        self._show_lesson_state(self.lesson_panel.index)
+        self.setWindowTitle(f"nnviz — {lesson.title}")
+        self.canvas.setFocus()
+        return True
+
+    def show_lesson_step(self, index: int) -> None:
+        self.set_blank(False)
+        self.lesson_panel.show_step(index)
+        progress = dict(self.settings.get("lesson_progress"))
+        progress[self.lesson.id] = index
+        self.settings.set("lesson_progress", progress)
+        self._show_lesson_state(index)
+
+    def _show_lesson_state(self, index: int) -> None:
+        """The views show step ``index``'s state, or the one before while its question is open."""
+        shown = index if self.lesson_panel.answered else index - 1
+        step = self.lesson.steps[index]
+        if shown < 0:
+            self.canvas.set_phase(None)
+            return
+        state = self.lesson_player.state(shown)
+        net = state.network
+        if net is None:
+            return
+        names = (state.dataset.feature_names if state.dataset is not None and state.dataset.x_train.shape[1] == net.layers[0]
+                 else tuple(f"x{i + 1}" for i in range(net.layers[0])))
+        self.canvas.set_architecture(net.layers, net.activation_names, names)
+        self.canvas.set_weights(net.weights, net.biases)
+        if step.highlight is not None and shown == index:
+            self.canvas.set_highlight(step.highlight.nodes, step.highlight.edges, step.highlight.layers)
+        self._show_lesson_plots(state)
+        if state.phase is not None and state.trace is not None:
+            from nnviz.ui.controller import PhaseView
+
+            before, after = state.update if state.update else (net.params.copy(), net.params.copy())
+            self.canvas.set_phase(PhaseView(state.phase, state.trace, 0, before, after))
+        else:
+            self.canvas.set_phase(None)
+        self._focus_panel(step.panel if shown == index else None)
+
+    def _show_lesson_plots(self, state) -> None:
+        data, net = state.dataset, state.network
+        usable = data is not None and data.x_train.shape[1] == net.layers[0]
+        extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if usable and data.raw_train.shape[1] == 2 else None
+        frame = None
+        if usable:
+            with np.errstate(all="ignore"):
+                frame = compute_frame(net, data, extent)
+            self.canvas.set_frame(frame)
+        if not self.plots_ready:
+            return
+        self.boundary_plot.setVisible(extent is not None)
+        if extent is not None:
+            self.boundary_plot.set_extent(*extent)
+            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test, data.task,
+                                          data.num_classes)
+            self.boundary_plot.set_field(frame.field)
+        curve = state.history if state.history is not None else (
+            next(iter(state.compare.values())) if state.compare else None)
+        if curve is not None:
+            self.loss_plot.set_history(np.arange(len(curve), dtype=float), curve)
+        else:
+            self.loss_plot.clear()
+        self.activation_layer.blockSignals(True)
+        self.activation_layer.clear()
+        for l, name in enumerate(net.activation_names):
+            label = "output layer" if l == net.n_layers - 1 else f"hidden layer {l + 1}"
+            self.activation_layer.addItem(f"{label} ({name})", l)
+        self.activation_layer.blockSignals(False)
+        self.activation_plot.set_activation(net.activation_names[0], self.activation_layer.itemText(0))
+        if frame is not None:
+            self.activation_plot.set_z_values(frame.z_train[0].ravel())
+        elif state.trace is not None:
+            self.activation_plot.set_z_values(state.trace.layers[0].z.ravel())
+
+    def _focus_panel(self, panel: str | None) -> None:
+        """Frame the panel a step asks for, so the class looks there."""
+        widgets = {"network": self.canvas, "activation": self.activation_plot, "loss": self.loss_plot,
+                   "boundary": self.boundary_plot}
+        for name, widget in widgets.items():
+            if widget is not None:
+                widget.setStyleSheet("")
+                widget.setProperty("focused", name == panel)
+        target = widgets.get(panel)
+        if target is not None and target is not self.canvas:
+            target.setStyleSheet("border: 3px solid #d81b60; border-radius: 4px;")
+
+    def set_blank(self, on: bool) -> None:
+        """B blanks the screen (for the lecturer to talk); B or any step key shows it again."""
+        self.blank_overlay.setGeometry(self.rect())
+        self.blank_overlay.setVisible(bool(on))
+        if on:
+            self.blank_overlay.raise_()
+        action = self.actions_["blank"]
+        if action.isChecked() != bool(on):
+            action.blockSignals(True)
+            action.setChecked(bool(on))
+            action.blockSignals(False)
+
+    def leave_lesson(self) -> None:
+        if self.lesson is None:
+            return
+        self.lesson = self.lesson_player = None
+        self.set_blank(False)
+        self._focus_panel(None)
+        self.left.setCurrentIndex(0)
+        self._set_lesson_keys(False)
+        self.layer_bar.parentWidget().show()
+        self._on_problem(self.controller.problem)
+        self._on_snapshot(self.controller.snapshot)
+        self.canvas.set_phase(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.blank_overlay.isVisible():
+            self.blank_overlay.setGeometry(self.rect())
 
     def closeEvent(self, event) -> None:
         self.controller.shutdown()

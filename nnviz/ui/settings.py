@@ -36,6 +36,7 @@ SETTINGS = {
     "geometry": Setting(b"", bytes),
     "window_state": Setting(b"", bytes),
     "last_folder": Setting("", str),
+    "lesson_progress": Setting({}, dict),  # lesson id → last step shown
 }
 
 
