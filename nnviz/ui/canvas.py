@@ -394,7 +394,10 @@ class NetworkCanvas(QWidget):
             p.setPen(QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5))))
             for i in range(len(xs)):
                 rect = QRectF(xs[i] - r, ys[i] - r, 2 * r, 2 * r)
-                if shown:
+                if shown and l == 0:  # inputs are data, any range: a plain node with its value below
+                    p.setBrush(QColor(self.theme["node"]))
+                    p.drawEllipse(rect)
+                elif shown:
                     v = values[l][i]
                     lo, hi = (-1.0, 1.0) if l == 0 else output_range(values[l], get_activation(self.activation_names[l - 1]))
                     c = diverging_rgba(np.array([v]), lo, hi)[0]

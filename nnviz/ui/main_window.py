@@ -640,10 +640,9 @@ class MainWindow(QMainWindow):
             self.boundary_plot.set_field(frame.field)
         curve = state.history if state.history is not None else (
             next(iter(state.compare.values())) if state.compare else None)
+        self.loss_plot.setVisible(curve is not None)  # no empty axes in steps that do not train
         if curve is not None:
             self.loss_plot.set_history(np.arange(len(curve), dtype=float), curve)
-        else:
-            self.loss_plot.clear()
         self.activation_layer.blockSignals(True)
         self.activation_layer.clear()
         for l, name in enumerate(net.activation_names):
@@ -689,6 +688,8 @@ class MainWindow(QMainWindow):
         self.left.setCurrentIndex(0)
         self._set_lesson_keys(False)
         self.layer_bar.parentWidget().show()
+        if self.plots_ready:
+            self.loss_plot.show()
         self._on_problem(self.controller.problem)
         self._on_snapshot(self.controller.snapshot)
         self.canvas.set_phase(None)
