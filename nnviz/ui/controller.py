@@ -196,7 +196,7 @@ class SessionController(QObject):
 
         worker = create_worker(self._train_loop, self.trainer, self._run_id, _start_thread=False)
         worker.yielded.connect(self._on_yielded)
-        worker.errored.connect(self._on_error)
+        worker.errored.connect(lambda exc, w=worker: self._on_error(exc, stale=w is not self._worker))
         worker.finished.connect(self._on_finished)
         self._worker = worker
         worker.start()
@@ -255,12 +255,13 @@ class SessionController(QObject):
         else:  # once the repaints this snapshot asked for have run, the trainer goes on
             QTimer.singleShot(0, self._frame_shown.set)
 
-    def _on_error(self, exc: BaseException) -> None:
+    def _on_error(self, exc: BaseException, stale: bool = False) -> None:
         if isinstance(exc, _WorkerError):
             exc = exc.args[0]
-        self._worker = None
-        self._done.set()
-        self.runningChanged.emit(False)
+        if not stale:  # an error from a run already paused must not stop the one playing now
+            self._worker = None
+            self._done.set()
+            self.runningChanged.emit(False)
         self.errorOccurred.emit(f"training stopped: {type(exc).__name__}: {exc}")
 
     def _on_finished(self) -> None:

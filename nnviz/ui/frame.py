@@ -85,5 +85,6 @@ def output_range(values: np.ndarray, activation) -> tuple[float, float]:
     lo, hi = activation.output_range
     if lo is not None and hi is not None:
         return lo, hi
-    m = float(np.nanmax(np.abs(values))) if values.size else 1.0
+    finite = np.abs(values[np.isfinite(values)])  # a diverged network shows inf/NaN: no warning, no inf scale
+    m = float(finite.max()) if finite.size else 1.0
     return (-m, m) if m > 0 else (-1.0, 1.0)

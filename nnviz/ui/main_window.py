@@ -18,15 +18,14 @@ from PySide6.QtWidgets import (
 from nnviz import __version__
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model, save_model
-from nnviz.engine.network import Network
 from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, MENUS, TOOLBAR, build_actions, set_play_icon
 from nnviz.ui.canvas import NetworkCanvas
 from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
-from nnviz.ui.frame import compute_frame, data_extent
 from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.problem import Problem
 from nnviz.ui.settings import Settings
+from nnviz.ui.views import ViewSet
 
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
@@ -59,7 +58,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("nnviz")
         self.resize(1440, 880)
         self.controller = SessionController(self._stored_problem())
-        self._display_net: Network | None = None
         self._rate_mark = (time.perf_counter(), 0)
         self.steps_per_second = 0.0
         self.frames_painted = 0
@@ -136,6 +134,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.banner)
         centre_layout.addWidget(self._build_layer_bar())
         self.canvas = NetworkCanvas()
+        self.views = ViewSet(self.canvas)
         centre_layout.addWidget(self.canvas, 1)
 
         # The plots (pyqtgraph) are built right after the window's first paint: importing
@@ -197,13 +196,11 @@ class MainWindow(QMainWindow):
         self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
         self.apply_theme("dark" if self.actions_["dark"].isChecked() else "light")
+        self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot)
         if self.lesson is not None:
             self._show_lesson_state(self.lesson_panel.index)
             return
-        self._setup_plots()
-        self._on_activation_layer()
-        if getattr(self, "frame", None) is not None:
-            self._update_plots(self.frame)
+        self._update_plots()
 
     def _build_layer_bar(self) -> QWidget:
         bar = QWidget()
@@ -311,65 +308,51 @@ class MainWindow(QMainWindow):
         c = self.controller
         net, data = c.network, c.dataset
         self.controls.set_problem(problem)
-        self.canvas.set_architecture(net.layers, net.activation_names, data.feature_names)
-        self._display_net = Network(net.layers, net.activation_names, net.loss_name)
-        self.extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if data.raw_train.shape[1] == 2 else None
-        self._setup_plots()
-        self.activation_layer.blockSignals(True)
-        self.activation_layer.clear()
-        for l, name in enumerate(net.activation_names):
-            label = "output layer" if l == net.n_layers - 1 else f"hidden layer {l + 1}"
-            self.activation_layer.addItem(f"{label} ({name})", l)
-        self.activation_layer.setCurrentIndex(0)
-        self.activation_layer.blockSignals(False)
-        self._on_activation_layer()
+        self.views.set_problem(net.layers, net.activation_names, net.loss_name, data)
+        self._fill_activation_layers(net.activation_names)
         self._rebuild_layer_bar()
         self.banner.hide()
         name = Path(c.model_path).name if c.model_path else None
         self.setWindowTitle(f"nnviz — {name}" if name else "nnviz")
 
-    def _setup_plots(self) -> None:
-        """Data points and extent of the boundary plot for the current dataset."""
-        if not self.plots_ready:
-            return
-        data = self.controller.dataset
-        if self.extent is not None:
-            self.boundary_plot.set_extent(*self.extent)
-            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
-                                          data.task, data.num_classes)
-        self.boundary_plot.setVisible(self.extent is not None)
+    def _fill_activation_layers(self, activation_names) -> None:
+        self.activation_layer.blockSignals(True)
+        self.activation_layer.clear()
+        for l, name in enumerate(activation_names):
+            label = "output layer" if l == len(activation_names) - 1 else f"hidden layer {l + 1}"
+            self.activation_layer.addItem(f"{label} ({name})", l)
+        self.activation_layer.setCurrentIndex(0)
+        self.activation_layer.blockSignals(False)
+        self.views.show_activation(0)
+
+    @property
+    def frame(self):
+        return self.views.frame
+
+    @property
+    def extent(self):
+        return self.views.extent
 
     def _on_snapshot(self, snap) -> None:
         if self.lesson is not None:
             return  # the lesson drives the views
         if snap is None or tuple(snap.layers) != self.controller.network.layers:
             return
-        self.canvas.set_snapshot(snap)
-        self._display_net.set_params(snap.params)
-        with np.errstate(all="ignore"):
-            frame = compute_frame(self._display_net, self.controller.dataset, self.extent)
-        self.frame = frame
-        self.canvas.set_frame(frame)
+        self.views.show_params(snap.params, snap.grad_weights if snap.step else None, plots=False)
         now = time.perf_counter()
         # while playing, the plots follow at a lower rate than the canvas: they cost the most to paint
         if not self.controller.running or snap.stopped or now - self._plots_shown_at >= PLOT_INTERVAL:
             self._plots_shown_at = now
-            self._update_plots(frame)
+            self._update_plots()
         self._update_status(snap)
         self.frames_painted += 1
 
-    def _update_plots(self, frame) -> None:
+    def _update_plots(self) -> None:
         if not self.plots_ready:
             return
-        if frame.field is not None:
-            self.boundary_plot.set_field(frame.field)
-        self._update_activation_histogram()
-        h = self.controller.history()
-        acc = self.controller.dataset.task != "regression"
-        has_test = len(self.controller.dataset.x_test) > 0
-        self.loss_plot.set_history(h.epoch, h.train_loss, h.test_loss if has_test else None,
-                                   100 * h.train_acc if acc else None,
-                                   100 * h.test_acc if acc and has_test else None)
+        self.views.update_plots()
+        data = self.controller.dataset
+        self.views.show_history(self.controller.history(), data.task != "regression", len(data.x_test) > 0)
 
     def _update_status(self, snap) -> None:
         now = time.perf_counter()
@@ -405,20 +388,8 @@ class MainWindow(QMainWindow):
 
     def _on_activation_layer(self) -> None:
         l = self.activation_layer.currentData()
-        if l is None or self.lesson is not None:
-            return
-        if not self.plots_ready:
-            return
-        name = self.controller.network.activation_names[l]
-        self.activation_plot.set_activation(name, self.activation_layer.currentText())
-        self._update_activation_histogram()
-
-    def _update_activation_histogram(self) -> None:
-        l = self.activation_layer.currentData()
-        frame = getattr(self, "frame", None)
-        if not self.plots_ready or l is None or frame is None or l >= len(frame.z_train):
-            return
-        self.activation_plot.set_z_values(frame.z_train[l].ravel())
+        if l is not None:
+            self.views.show_activation(l)
 
     # ---- user actions ----------------------------------------------------------------------------
 
@@ -605,10 +576,9 @@ class MainWindow(QMainWindow):
         net = state.network
         if net is None:
             return
-        names = (state.dataset.feature_names if state.dataset is not None and state.dataset.x_train.shape[1] == net.layers[0]
-                 else tuple(f"x{i + 1}" for i in range(net.layers[0])))
-        self.canvas.set_architecture(net.layers, net.activation_names, names)
-        self.canvas.set_weights(net.weights, net.biases)
+        self.views.set_problem(net.layers, net.activation_names, net.loss_name, state.dataset)
+        self._fill_activation_layers(net.activation_names)
+        self.views.show_params(net.params)
         if step.highlight is not None and shown == index:
             self.canvas.set_highlight(step.highlight.nodes, step.highlight.edges, step.highlight.layers)
         self._show_lesson_plots(state)
@@ -622,38 +592,16 @@ class MainWindow(QMainWindow):
         self._focus_panel(step.panel if shown == index else None)
 
     def _show_lesson_plots(self, state) -> None:
-        data, net = state.dataset, state.network
-        usable = data is not None and data.x_train.shape[1] == net.layers[0]
-        extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if usable and data.raw_train.shape[1] == 2 else None
-        frame = None
-        if usable:
-            with np.errstate(all="ignore"):
-                frame = compute_frame(net, data, extent)
-            self.canvas.set_frame(frame)
         if not self.plots_ready:
             return
-        self.boundary_plot.setVisible(extent is not None)
-        if extent is not None:
-            self.boundary_plot.set_extent(*extent)
-            self.boundary_plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test, data.task,
-                                          data.num_classes)
-            self.boundary_plot.set_field(frame.field)
+        self.boundary_plot.setVisible(self.views.extent is not None)
+        if self.views.frame is None and state.trace is not None:  # no dataset: the traced sample's z
+            self.activation_plot.set_z_values(state.trace.layers[0].z.ravel())
         curve = state.history if state.history is not None else (
             next(iter(state.compare.values())) if state.compare else None)
         self.loss_plot.setVisible(curve is not None)  # no empty axes in steps that do not train
         if curve is not None:
             self.loss_plot.set_history(np.arange(len(curve), dtype=float), curve)
-        self.activation_layer.blockSignals(True)
-        self.activation_layer.clear()
-        for l, name in enumerate(net.activation_names):
-            label = "output layer" if l == net.n_layers - 1 else f"hidden layer {l + 1}"
-            self.activation_layer.addItem(f"{label} ({name})", l)
-        self.activation_layer.blockSignals(False)
-        self.activation_plot.set_activation(net.activation_names[0], self.activation_layer.itemText(0))
-        if frame is not None:
-            self.activation_plot.set_z_values(frame.z_train[0].ravel())
-        elif state.trace is not None:
-            self.activation_plot.set_z_values(state.trace.layers[0].z.ravel())
 
     def _focus_panel(self, panel: str | None) -> None:
         """Frame the panel a step asks for, so the class looks there."""

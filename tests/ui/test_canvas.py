@@ -11,11 +11,12 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 
+from nnviz.engine.activations import get_activation  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import Snapshot, Trainer  # noqa: E402
 from nnviz.ui.canvas import DEFAULT_EDGE_LIMIT, THEMES, NetworkCanvas  # noqa: E402
 from nnviz.ui.controller import PhaseView  # noqa: E402
-from nnviz.ui.frame import THUMB_GRID, compute_frame, data_extent  # noqa: E402
+from nnviz.ui.frame import THUMB_GRID, Frame, compute_frame, data_extent, output_range  # noqa: E402
 from nnviz.ui.problem import Problem  # noqa: E402
 
 SIZE = (800, 500)
@@ -138,7 +139,6 @@ def test_positive_edges_are_blue_and_negative_ones_orange(canvas):
 def test_thumbnails_come_from_the_frame(canvas):
     _, ds, net, trainer = build(hidden=(4, 4))
     show_network(canvas, net, ds, trainer)
-    s, ox, oy = canvas._scale_offset()
     centre = canvas.to_widget(*canvas.layout_.positions[1][0])
     plain = pixel(canvas.grab().toImage(), *centre)
     assert plain == QColor(THEMES["light"]["node"])
@@ -151,6 +151,30 @@ def test_thumbnails_come_from_the_frame(canvas):
     assert pixel(canvas.grab().toImage(), *centre) != plain
     canvas.set_architecture((2, 4, 1), ("tanh", "sigmoid"), ("x1", "x2"))
     assert canvas.thumbnails is None
+
+
+def test_colour_scale_of_unbounded_activations_ignores_non_finite_values():
+    relu, linear = get_activation("relu"), get_activation("linear")
+    assert output_range(np.array([0.5, -2.0, 1.0]), linear) == (-2.0, 2.0)
+    assert output_range(np.array([np.inf, -2.0, np.nan]), relu) == (-2.0, 2.0)
+    assert output_range(np.full(4, np.nan), linear) == (-1.0, 1.0)  # no "All-NaN slice" warning
+    assert output_range(np.array([np.inf, -np.inf]), linear) == (-1.0, 1.0)
+    assert output_range(np.zeros(3), linear) == (-1.0, 1.0)
+    assert output_range(np.array([5.0, np.nan]), get_activation("tanh")) == (-1.0, 1.0)
+
+
+def test_a_diverged_frame_paints_without_warnings(canvas):
+    """After divergence the thumbnails hold inf and NaN (warnings are errors in the tests)."""
+    canvas.set_architecture((2, 3, 1), ("relu", "linear"), ("x1", "x2"))
+    t = THUMB_GRID
+    hidden = np.full((t, t, 3), np.inf)
+    hidden[:, :, 0] = np.linspace(0.0, 2.0, t)
+    frame = Frame(extent=(-1.0, 1.0, -1.0, 1.0), field=np.full((64, 64), np.nan),
+                  thumbnails=[hidden, np.full((t, t, 1), np.nan)], z_train=[np.zeros((0, 3)), np.zeros((0, 1))],
+                  inputs=np.zeros((t, t, 2)))
+    canvas.set_frame(frame)
+    assert [len(images) for images in canvas.thumbnails] == [2, 3, 1]
+    canvas.grab()
 
 
 # ----------------------------------------------------------------------------- phases

@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt, QThreadPool  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QThreadPool  # noqa: E402
 from PySide6.QtGui import QColor, QKeySequence  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolButton  # noqa: E402
 
@@ -175,17 +175,12 @@ def test_click_an_edge_while_playing_edits_it_and_resumes(window, qtbot, monkeyp
     px, py = canvas.to_widget((x0 + x1) / 2, (y0 + y1) / 2)
     c.play()
     with qtbot.waitSignal(canvas.weightClicked, timeout=2000) as blocker:
-        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().topLeft() + _point(px, py))
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(float(px)), round(float(py))))
     assert blocker.args == [1, 2, 3]
     assert c.running  # it played on after the edit
     c.pause()
     # the edit happened while paused, then training moved the weight on from −3.25
     assert abs(c.network.weights[1][2, 3] + 3.25) < 1.0
-
-
-def _point(px, py):
-    from PySide6.QtCore import QPoint
-    return QPoint(round(float(px)), round(float(py)))
 
 
 def test_add_and_remove_layers_while_training(window, qtbot, dialogs):
@@ -263,6 +258,29 @@ def test_divergence_shows_the_banner(window, qtbot):
     assert not c.running
     window.actions_["reset"].trigger()
     assert not window.banner.isVisible() and c.trainer.stopped is None
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear", "tanh", "elu"])
+def test_stepping_into_divergence_updates_every_view_without_errors(window, qtbot, activation):
+    """The last snapshots hold inf/NaN weights and losses; every view takes them (warnings are errors here)."""
+    controls, c = window.controls, window.controller
+    choose(controls.dataset, "regression_plane")
+    choose(controls.activation, activation)
+    choose(controls.output_activation, "linear")
+    choose(controls.learning_rate, 10.0)
+    window._edit_hidden(-1, None)
+    assert c.network.layers == (2, 4, 1)
+    for _ in range(400):
+        c.step()
+        if c.trainer.stopped:
+            break
+    assert c.trainer.stopped and window.banner.isVisible() and "learning rate" in window.banner.text()
+    window.canvas.grab()
+    window.grab()
+    choose(controls.granularity, "phase")
+    window.controls.speed.setValue(0)
+    window.actions_["step"].trigger()  # refused: diverged
+    assert "learning rate" in window.banner.text()
 
 
 def test_close_while_training_stops_the_worker(window, qtbot):

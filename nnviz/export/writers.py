@@ -1,0 +1,137 @@
+"""Frame writers: PNG sequence, animated GIF and MP4 (H.264, yuv420p).
+
+Each writer takes QImages of one size, one at a time, and writes to a temporary name
+beside the target; ``close()`` renames it into place, ``abort()`` removes it, so a
+cancelled or failed export never leaves anything under the target name.
+
+Video frames go to the ffmpeg bundled with imageio-ffmpeg as raw BGRA bytes through a
+pipe (no temporary PNGs); ffmpeg encodes in its own process while the next frame renders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from nnviz.engine.errors import NnvizError
+
+FORMATS = ("png", "gif", "mp4")
+
+
+def qimage_bgra(image: QImage) -> memoryview:
+    """The pixels of an ARGB32 QImage as tightly packed BGRA bytes (little-endian ARGB32)."""
+    if image.format() != QImage.Format.Format_ARGB32:
+        image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    if image.bytesPerLine() != 4 * image.width():
+        raise NnvizError("internal: a frame with padded rows")  # ARGB32 rows are never padded
+    return memoryview(image.constBits())[: image.sizeInBytes()]
+
+
+class FrameWriter:
+    """Base: writes to ``tmp`` and moves it to ``target`` on close."""
+
+    def __init__(self, target: Path, size: tuple[int, int], fps: float):
+        self.target = Path(target)
+        self.size = size
+        self.fps = fps
+        self.frames = 0
+
+    def write(self, image: QImage) -> None:
+        if (image.width(), image.height()) != self.size:
+            raise NnvizError(f"frame {self.frames + 1} is {image.width()}×{image.height()}, not {self.size[0]}×{self.size[1]}")
+        self._write(image)
+        self.frames += 1
+
+    def _write(self, image: QImage) -> None:
+        raise NotImplementedError
+
+    def close(self) -> Path:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class PngSequenceWriter(FrameWriter):
+    """frame_00001.png, frame_00002.png … in a folder, built under a temporary name."""
+
+    def __init__(self, target: Path, size, fps, transparent: bool = False):
+        super().__init__(target, size, fps)
+        self.transparent = transparent
+        parent = self.target.parent if str(self.target.parent) else Path(".")
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=parent))
+
+    def _write(self, image: QImage) -> None:
+        path = self.tmp / f"frame_{self.frames + 1:05d}.png"
+        if not image.save(str(path), "PNG"):
+            raise NnvizError(f"{self.target}: cannot write {path.name} (is the disk full?)")
+
+    def close(self) -> Path:
+        if self.target.exists():  # only when asked to replace it (checked before the export)
+            shutil.rmtree(self.target) if self.target.is_dir() else self.target.unlink()
+        os.replace(self.tmp, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class FfmpegWriter(FrameWriter):
+    """GIF or MP4 through imageio-ffmpeg's ffmpeg, frames piped as raw BGRA."""
+
+    def __init__(self, target: Path, size, fps, kind: str):
+        super().__init__(target, size, fps)
+        import imageio_ffmpeg
+
+        suffix = "." + kind
+        parent = self.target.parent if str(self.target.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp" + suffix, dir=parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        # yuv420p needs even sizes: pad odd ones by one pixel rather than scale
+        pad = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+        if kind == "mp4":
+            options = dict(codec="libx264", pix_fmt_out="yuv420p", quality=None,
+                           output_params=["-vf", pad, "-preset", "veryfast", "-crf", "20",
+                                          "-movflags", "+faststart", "-f", "mp4"])
+        else:
+            options = dict(codec="gif", pix_fmt_out="pal8", quality=None,
+                           output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];"
+                                          "[b][p]paletteuse=dither=bayer:bayer_scale=3", "-loop", "0", "-f", "gif"])
+        self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, pix_fmt_in="bgra", fps=fps,
+                                                macro_block_size=1, ffmpeg_log_level="error", **options)
+        self._gen.send(None)
+
+    def _write(self, image: QImage) -> None:
+        try:
+            self._gen.send(qimage_bgra(image))
+        except (OSError, RuntimeError, StopIteration) as exc:
+            raise NnvizError(f"{self.target}: the encoder stopped ({exc})") from None
+
+    def close(self) -> Path:
+        try:
+            self._gen.close()
+        except (OSError, RuntimeError) as exc:
+            self.abort()
+            raise NnvizError(f"{self.target}: the encoder failed ({exc})") from None
+        os.replace(self.tmp, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        try:
+            self._gen.close()
+        except (OSError, RuntimeError):
+            pass
+        self.tmp.unlink(missing_ok=True)
+
+
+def make_writer(fmt: str, target: Path, size: tuple[int, int], fps: float, transparent: bool = False) -> FrameWriter:
+    if fmt == "png":
+        return PngSequenceWriter(target, size, fps, transparent)
+    if fmt in ("gif", "mp4"):
+        return FfmpegWriter(target, size, fps, fmt)
+    raise NnvizError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}, svg")

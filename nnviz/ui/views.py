@@ -1,0 +1,109 @@
+"""The one drawing path: the canvas and the plots, fed from a network and a dataset.
+
+The main window and the exporter both hold a ViewSet and call the same methods, so an
+exported frame is drawn by exactly the code that draws the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine.network import Network
+from nnviz.ui.frame import Frame, compute_frame, data_extent
+
+
+@dataclass
+class ViewSet:
+    canvas: object  # NetworkCanvas
+    boundary: object | None = None  # BoundaryPlot (plots may be built later)
+    loss: object | None = None  # LossPlot
+    activation: object | None = None  # ActivationPlot
+    network: Network | None = None  # a display copy: never the trainer's live network
+    dataset: object | None = None
+    extent: tuple[float, float, float, float] | None = None
+    frame: Frame | None = None
+    activation_layer: int = 0
+    _plotted_problem: tuple = field(default=())
+
+    @property
+    def has_plots(self) -> bool:
+        return self.loss is not None
+
+    def set_plots(self, boundary, loss, activation) -> None:
+        self.boundary, self.loss, self.activation = boundary, loss, activation
+        self._plotted_problem = ()
+
+    def set_problem(self, layers, activation_names, loss_name: str, dataset, input_names=None) -> None:
+        """A new architecture or dataset: the canvas layout, the data points, the extent."""
+        self.network = Network(layers, activation_names, loss_name)
+        self.dataset = dataset
+        usable = dataset is not None and dataset.x_train.shape[1] == layers[0]
+        two_d = usable and dataset.raw_train.shape[1] == 2
+        self.extent = data_extent(np.vstack([dataset.raw_train, dataset.raw_test])) if two_d else None
+        names = input_names or (dataset.feature_names if usable else tuple(f"x{i + 1}" for i in range(layers[0])))
+        self.canvas.set_architecture(layers, activation_names, names)
+        self.activation_layer = min(self.activation_layer, len(layers) - 2)
+        self._plotted_problem = ()
+        self._setup_plots()
+
+    def _setup_plots(self) -> None:
+        if not self.has_plots or self._plotted_problem == (id(self.dataset), self.extent):
+            return
+        data = self.dataset
+        self.boundary.setVisible(self.extent is not None)
+        if self.extent is not None:
+            self.boundary.set_extent(*self.extent)
+            self.boundary.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
+                                     data.task, data.num_classes)
+        self._plotted_problem = (id(self.dataset), self.extent)
+        self.show_activation(self.activation_layer)
+
+    def show_params(self, params: np.ndarray, grad_weights=None, plots: bool = True) -> Frame | None:
+        """The network at ``params`` (flat): edges, biases, thumbnails, and (with ``plots``)
+        the decision boundary and the activation histogram."""
+        net = self.network
+        net.set_params(params)
+        self.canvas.set_weights(net.weights, net.biases, grad_weights)
+        self.frame = None
+        if self.dataset is not None and self.dataset.x_train.shape[1] == net.layers[0]:
+            with np.errstate(all="ignore"):
+                self.frame = compute_frame(net, self.dataset, self.extent)
+            self.canvas.set_frame(self.frame)
+        if plots:
+            self.update_plots()
+        return self.frame
+
+    def update_plots(self) -> None:
+        if not self.has_plots or self.frame is None:
+            return
+        self._setup_plots()
+        if self.frame.field is not None:
+            self.boundary.set_field(self.frame.field)
+        self._show_histogram()
+
+    def show_activation(self, layer: int) -> None:
+        """The activation panel shows layer ``layer`` (0-based over non-input layers)."""
+        self.activation_layer = layer
+        if not self.has_plots or self.network is None:
+            return
+        names = self.network.activation_names
+        layer = min(layer, len(names) - 1)
+        label = "output layer" if layer == len(names) - 1 else f"hidden layer {layer + 1}"
+        self.activation.set_activation(names[layer], f"{label} ({names[layer]})")
+        self._show_histogram()
+
+    def _show_histogram(self) -> None:
+        frame = self.frame
+        if self.has_plots and frame is not None and self.activation_layer < len(frame.z_train):
+            self.activation.set_z_values(frame.z_train[self.activation_layer].ravel())
+
+    def show_history(self, history, classification: bool, has_test: bool) -> None:
+        """Loss and accuracy curves from a controller History (accuracy as %)."""
+        if not self.has_plots:
+            return
+        h = history
+        self.loss.set_history(h.epoch, h.train_loss, h.test_loss if has_test else None,
+                              100 * h.train_acc if classification else None,
+                              100 * h.test_acc if classification and has_test else None)
