@@ -13,6 +13,7 @@ forward → backward → update, each animated on the canvas from the engine's T
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ from nnviz.engine.network import Network, Trace
 from nnviz.engine.trainer import Snapshot, TrainConfig, Trainer
 from nnviz.ui.problem import Problem
 
+log = logging.getLogger(__name__)
 DISPLAY_INTERVAL = 1 / 60  # seconds between snapshots while playing
 STOP_TIMEOUT = 1.0  # seconds to wait for the worker to stop
 FRAME_WAIT = 0.1  # longest the worker waits for the GUI to show a snapshot
@@ -135,6 +137,7 @@ class SessionController(QObject):
         self.pause()
         old = self.problem
         self.problem = problem
+        self.model_path = None  # the network is no longer the one from the file
         try:
             self._build()
         except NnvizError as exc:
@@ -194,7 +197,8 @@ class SessionController(QObject):
         self._done.clear()
         from superqt.utils import create_worker  # imported late: it costs ~0.15 s at start-up
 
-        worker = create_worker(self._train_loop, self.trainer, self._run_id, _start_thread=False)
+        worker = create_worker(self._train_loop, self.trainer, self._run_id, _start_thread=False,
+                               _ignore_errors=True)  # _on_error shows it (and logs the traceback)
         worker.yielded.connect(self._on_yielded)
         worker.errored.connect(lambda exc, w=worker: self._on_error(exc, stale=w is not self._worker))
         worker.finished.connect(self._on_finished)
@@ -258,6 +262,7 @@ class SessionController(QObject):
     def _on_error(self, exc: BaseException, stale: bool = False) -> None:
         if isinstance(exc, _WorkerError):
             exc = exc.args[0]
+        log.error("training stopped", exc_info=(type(exc), exc, exc.__traceback__))
         if not stale:  # an error from a run already paused must not stop the one playing now
             self._worker = None
             self._done.set()

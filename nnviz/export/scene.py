@@ -1,0 +1,97 @@
+"""The export scene: the app's own canvas and plots, laid out at a fixed size, offscreen.
+
+``ExportScene.render_frame()`` paints the whole scene into a QImage (ARGB32) through
+QWidget.render: no window is shown (Qt.WA_DontShowOnScreen), nothing depends on a clock.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from nnviz.ui.canvas import THEMES, NetworkCanvas
+from nnviz.ui.views import ViewSet
+
+LAYOUTS = ("canvas", "full")
+VIEWS = ("canvas", "boundary", "loss", "activation", "full")
+
+
+class ExportScene(QWidget):
+    """canvas alone, or canvas + plot column (+ a lesson text column for lessons)."""
+
+    def __init__(self, size: tuple[int, int], layout: str = "full", theme: str = "light",
+                 lesson_text: bool = False, transparent: bool = False):
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.transparent = transparent
+        self.theme = theme
+        self.setFixedSize(QSize(*size))
+        self.canvas = NetworkCanvas()
+        self.canvas.set_theme(theme)
+        self.canvas.set_animation_speed(0)  # export sets the phase progress itself, frame by frame
+        self.views = ViewSet(self.canvas)
+        self.text = None
+        self.caption = QLabel()
+        self.caption.setObjectName("export_caption")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if lesson_text:
+            self.text = QTextBrowser()
+            self.text.setFrameShape(QTextBrowser.Shape.NoFrame)
+            self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            font = QFont(self.text.font())
+            font.setPointSizeF(max(9.0, size[1] / 60))
+            self.text.document().setDefaultFont(font)
+            outer.addWidget(self.text, 3)
+        middle = QVBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.canvas, 1)
+        middle.addWidget(self.caption)
+        outer.addLayout(middle, 5)
+        if layout == "full":
+            from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+
+            column = QVBoxLayout()
+            column.setContentsMargins(4, 4, 4, 4)
+            plots = (BoundaryPlot(dark=theme == "dark"), LossPlot(dark=theme == "dark"),
+                     ActivationPlot(dark=theme == "dark"))
+            for plot, stretch in zip(plots, (4, 4, 4)):
+                column.addWidget(plot, stretch)
+            self.views.set_plots(*plots)
+            outer.addLayout(column, 3)
+        self._style(theme)
+        self.show()  # offscreen (WA_DontShowOnScreen): lays the widgets out at their final size
+
+    def _style(self, theme: str) -> None:
+        colors = THEMES[theme]
+        self.setStyleSheet(f"QWidget {{ background: {colors['background']}; color: {colors['text']}; }}")
+        self.caption.setStyleSheet(f"QLabel {{ color: {colors['muted']}; padding: 4px 10px; }}")
+        self.caption.setVisible(False)
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+        self.caption.setVisible(bool(text))
+
+    def set_lesson_text(self, title: str, markdown: str, counter: str) -> None:
+        if self.text is not None:
+            self.text.setMarkdown(f"### {title}\n\n{markdown}\n\n*{counter}*")
+
+    def render_frame(self) -> QImage:
+        """The scene as it is now, at its fixed size (transparent background if asked)."""
+        image = QImage(self.size(), QImage.Format.Format_ARGB32)
+        image.fill(QColor(0, 0, 0, 0) if self.transparent else QColor(THEMES[self.theme]["background"]))
+        if self.transparent:
+            self.canvas.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        painter = QPainter(image)
+        try:
+            self.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
+        return image
+
+    def view_widget(self, name: str) -> QWidget:
+        """One view for stills: the canvas, a plot, or the whole scene."""
+        return {"canvas": self.canvas, "boundary": self.views.boundary, "loss": self.views.loss,
+                "activation": self.views.activation, "full": self}[name]
