@@ -169,6 +169,11 @@ class NetworkCanvas(QWidget):
         self._rebuild_edges()
         self.update()
 
+    def set_phase_progress(self, t: float) -> None:
+        """Show the phase animation at ``t`` ∈ [0, 1] (export draws frames at exact times)."""
+        self.animation.stop()
+        self._on_animation(min(max(float(t), 0.0), 1.0))
+
     def set_animation_speed(self, ms: int) -> None:
         self.animation_ms = max(0, int(ms))
 
