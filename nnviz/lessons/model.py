@@ -124,6 +124,7 @@ class Step:
     panel: str | None = None
     expect: tuple[Expectation, ...] = ()
     ask: Question | None = None
+    reveal: str = ""  # text added once the question is answered (so the text does not give it away)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,8 @@ def _compare(value, where: _Where) -> CompareSpec:
         where.fail("compare", "must be a table, e.g. { optimizers = [\"sgd\", \"adam\"] }")
     _check_keys(value, {"optimizers", "epochs", "learning_rate", "batch_size", "seed"}, where, p)
     optimizers = _get(value, "optimizers", list, where, p, required=True)
+    if not optimizers or not all(isinstance(o, str) for o in optimizers):
+        where.fail(p + "optimizers", f"must be a list of optimizer names, e.g. [\"sgd\", \"adam\"]; got {optimizers!r}")
     return CompareSpec(tuple(optimizers), _get(value, "epochs", int, where, p, 50),
                        _get(value, "learning_rate", float, where, p, 0.05),
                        _get(value, "batch_size", int, where, p, 10), _get(value, "seed", int, where, p, 0))
@@ -262,7 +265,15 @@ def _expectation(table: dict, where: _Where, p: str) -> Expectation:
         _get(table, "optimizer", str, where, p), _get(table, "sample", int, where, p, 1))
     if e.value is None and e.minimum is None and e.maximum is None:
         where.fail(p + "value", "give a value (with a tolerance) or min and/or max")
+    _known_quantity(e.quantity, where, p + "quantity")
     return e
+
+
+def _known_quantity(name: str, where: _Where, fieldname: str) -> None:
+    from nnviz.lessons.quantities import QUANTITIES
+
+    if name not in QUANTITIES:
+        where.fail(fieldname, f"unknown quantity {name!r} (known: {', '.join(QUANTITIES)})")
 
 
 def _expectations(value, where: _Where) -> tuple[Expectation, ...]:
@@ -273,6 +284,7 @@ def _expectations(value, where: _Where) -> tuple[Expectation, ...]:
         for key, v in value.items():
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 where.fail(f"expect.{key}", f"must be a number, not {v!r}")
+            _known_quantity(key, where, f"expect.{key}")
             out.append(Expectation(key, float(v)))
         return tuple(out)
     if isinstance(value, list):
@@ -302,7 +314,8 @@ def _question(table, where: _Where) -> Question:
     if check is not None:
         if not isinstance(check, dict):
             where.fail(p + "check", "must be a table like { quantity = \"z\" }")
-        check = _expectation({**check, "value": float(answer)}, where, p + "check.")
+        tolerance = _get(table, "tolerance", float, where, p, DEFAULT_TOLERANCE)
+        check = _expectation({"tolerance": tolerance, **check, "value": float(answer)}, where, p + "check.")
     return Question(prompt, tuple(choices) if choices else None, float(answer),
                     _get(table, "tolerance", float, where, p, DEFAULT_TOLERANCE),
                     _get(table, "explanation", str, where, p, ""), check)
@@ -324,13 +337,13 @@ def _highlight(table, where: _Where) -> Highlight:
 
 
 _STEP_KEYS = {"title", "text", "network", "dataset", "sample", "target", "weights", "phase", "learning_rate",
-              "train", "compare", "highlight", "panel", "expect", "ask"}
+              "train", "compare", "highlight", "panel", "expect", "ask", "reveal"}
 
 
 def _step(table: dict, where: _Where) -> Step:
-    _check_keys(table, _STEP_KEYS, where, "")
     title = _get(table, "title", str, where, "", required=True)
     where.step = f'{where.step} ("{title}")'
+    _check_keys(table, _STEP_KEYS, where, "")
     phase = _get(table, "phase", str, where, "")
     if phase is not None and phase not in PHASES:
         where.fail("phase", f"must be one of {', '.join(PHASES)}; got {phase!r}")
@@ -354,6 +367,7 @@ def _step(table: dict, where: _Where) -> Step:
         highlight=_highlight(table["highlight"], where) if "highlight" in table else Highlight(),
         panel=panel, expect=_expectations(table["expect"], where) if "expect" in table else (),
         ask=_question(table["ask"], where) if "ask" in table else None,
+        reveal=_get(table, "reveal", str, where, "", ""),
     )
 
 
@@ -372,7 +386,8 @@ def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = Non
     for i, table in enumerate(steps_data, start=1):
         where.step = f"step {i}"
         if not isinstance(table, dict):
-            where.fail("", "must be a [[steps]] table")
+            where.step = None
+            where.fail(f"steps[{i}]", "must be a [[steps]] table")
         steps.append(_step(table, where))
     where.step = None
     return Lesson(_get(data, "id", str, where, "", lesson_id), title, _get(data, "summary", str, where, "", ""),

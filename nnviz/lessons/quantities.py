@@ -188,6 +188,8 @@ def describe(e) -> str:
         where.append(f"layer {e.layer}")
     if e.quantity in ("z", "a", "delta", "prediction", "grad_w", "grad_b", "weight", "bias") and e.neuron != 1:
         where.append(f"neuron {e.neuron}")
+    if e.quantity in ("grad_w", "weight"):
+        where.append(f"input {e.input}")
     if e.optimizer:
         where.append(e.optimizer)
     name = e.quantity + (f" ({', '.join(where)})" if where else "")

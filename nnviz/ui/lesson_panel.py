@@ -9,9 +9,9 @@ step), then, once answered or revealed, the step's result (``revealed``).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QDoubleValidator, QFont
 from PySide6.QtWidgets import (
-    QButtonGroup, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QRadioButton,
+    QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton,
     QSplitter, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -103,8 +103,11 @@ class LessonPanel(QWidget):
         self.choices_layout.setContentsMargins(12, 0, 0, 0)
         self.choice_group = QButtonGroup(self)
         layout.addWidget(self.choices_box)
-        self.number = QDoubleSpinBox(decimals=4, minimum=-1e6, maximum=1e6)
+        self.number = QLineEdit()  # starts empty: an answer of 0 must be typed, not given away
         self.number.setObjectName("question_number")
+        self.number.setPlaceholderText("your answer, e.g. 1.031")
+        self.number.setValidator(QDoubleValidator())
+        self.number.returnPressed.connect(self.submit_answer)
         layout.addWidget(self.number)
         row = QHBoxLayout()
         self.answer_button = QPushButton("Check my answer")
@@ -175,7 +178,7 @@ class LessonPanel(QWidget):
         self.question_label.setText(f"<b>Your turn:</b> {question.prompt}")
         self.choices_box.setVisible(question.choices is not None)
         self.number.setVisible(question.choices is None)
-        self.number.setValue(0.0)
+        self.number.clear()
         for i, choice in enumerate(question.choices or ()):
             button = QRadioButton(choice)
             button.setObjectName(f"choice_{i}")
@@ -191,7 +194,10 @@ class LessonPanel(QWidget):
         if question.choices is not None:
             i = self.choice_group.checkedId()
             return None if i < 0 else float(i)
-        return self.number.value()
+        try:
+            return float(self.number.text().replace(",", "."))
+        except ValueError:
+            return None
 
     def submit_answer(self) -> None:
         question = self.step.ask
@@ -211,6 +217,8 @@ class LessonPanel(QWidget):
         right = question.choices[int(question.answer)] if question.choices else f"{question.answer:g}"
         parts = [p for p in (verdict, f"The answer: <b>{right}</b>.", question.explanation) if p]
         self.feedback.setText(" ".join(parts))
+        if self.step.reveal:
+            self.text.setMarkdown(self.step.text + "\n\n" + self.step.reveal)
         self.answer_button.setEnabled(False)
         self.reveal_button.setEnabled(False)
         if not self.answered:

@@ -219,7 +219,8 @@ def test_target_of_the_wrong_length(tmp_path):
 
 
 def test_unknown_quantity(tmp_path):
-    message = play_error(tmp_path, with_step('expect = [{ quantity = "speed", value = 1 }]'))
+    """Quantity names are known in advance: an unknown one is refused when the file is read."""
+    message = load_error(tmp_path, with_step('expect = [{ quantity = "speed", value = 1 }]'))
     assert_names(message, "broken.toml", 'step 3 ("Broken")', "speed", "unknown quantity")
 
 

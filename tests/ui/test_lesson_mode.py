@@ -69,7 +69,7 @@ def test_answering_a_question_then_revealing_the_result(qtbot, lesson_window):
     assert "Right" in panel.feedback.text() and "0.737 &gt; 0.5" in panel.feedback.text().replace(">", "&gt;")
     # a wrong numeric answer on step 3 says so
     w.show_lesson_step(2)
-    panel.number.setValue(1.2)
+    panel.number.setText("1.2")
     qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
     assert panel.last_answer_right is False and "1.031" in panel.feedback.text()
 
