@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model
 from nnviz.engine.trainer import Trainer
@@ -148,12 +150,10 @@ def lesson_frames(spec: ExportSpec, scene):
         views.show_params(net.params)
         h = step.highlight
         scene.canvas.set_highlight(h.nodes, h.edges, h.layers)
-        curve = state.history if state.history is not None else (
-            next(iter(state.compare.values())) if state.compare else None)
-        if views.loss is not None and curve is not None:
-            import numpy as np
-
-            views.loss.set_history(np.arange(len(curve), dtype=float), curve)
+        if views.loss is not None and state.compare:
+            views.loss.set_comparison(state.compare)
+        elif views.loss is not None and state.history is not None:
+            views.loss.set_history(np.arange(len(state.history), dtype=float), state.history)
         phase = None
         if state.phase is not None and state.trace is not None:
             before, after = state.update if state.update else (net.params.copy(), net.params.copy())

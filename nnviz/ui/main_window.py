@@ -597,11 +597,12 @@ class MainWindow(QMainWindow):
         self.boundary_plot.setVisible(self.views.extent is not None)
         if self.views.frame is None and state.trace is not None:  # no dataset: the traced sample's z
             self.activation_plot.set_z_values(state.trace.layers[0].z.ravel())
-        curve = state.history if state.history is not None else (
-            next(iter(state.compare.values())) if state.compare else None)
-        self.loss_plot.setVisible(curve is not None)  # no empty axes in steps that do not train
-        if curve is not None:
-            self.loss_plot.set_history(np.arange(len(curve), dtype=float), curve)
+        shown = state.history is not None or bool(state.compare)
+        self.loss_plot.setVisible(shown)  # no empty axes in steps that do not train
+        if state.compare:
+            self.loss_plot.set_comparison(state.compare)
+        elif state.history is not None:
+            self.loss_plot.set_history(np.arange(len(state.history), dtype=float), state.history)
 
     def _focus_panel(self, panel: str | None) -> None:
         """Frame the panel a step asks for, so the class looks there."""
@@ -613,7 +614,10 @@ class MainWindow(QMainWindow):
                 widget.setProperty("focused", name == panel)
         target = widgets.get(panel)
         if target is not None and target is not self.canvas:
-            target.setStyleSheet("border: 3px solid #d81b60; border-radius: 4px;")
+            # an id selector: the frame goes round the panel, not round every child inside it
+            target.setObjectName(f"panel_{panel}")
+            target.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            target.setStyleSheet(f"#panel_{panel} {{ border: 3px solid #d81b60; border-radius: 4px; }}")
 
     def set_blank(self, on: bool) -> None:
         """B blanks the screen (for the lecturer to talk); B or any step key shows it again."""

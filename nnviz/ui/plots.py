@@ -277,6 +277,9 @@ class LossPlot(QWidget):
             offset=(-8, 6), labelTextSize=_LEGEND_TEXT_SIZE, colCount=2, horSpacing=6
         )
 
+        # Extra named loss curves (an optimizer race), created on first use and reused.
+        self._named_curves: dict[str, pg.PlotDataItem] = {}
+
         self.log_checkbox.toggled.connect(self.set_log_scale)
         # The plot's own context menu has a "Log Y" box too: keep both in step.
         self.loss_plot.ctrl.logYCheck.toggled.connect(self._on_plot_log_toggled)
@@ -313,6 +316,31 @@ class LossPlot(QWidget):
             curve.setVisible(True)
         self._acc_widget.setVisible(train_acc is not None or test_acc is not None)
         self._sync_legends()
+        self._update_epoch_label()
+
+    def set_comparison(self, curves: dict) -> None:
+        """Several loss curves side by side (name → 1-D losses per epoch), e.g. one per
+        optimizer; the train/test curves are hidden. An empty dict hides them again."""
+        for curve in self._named_curves.values():
+            curve.setVisible(False)
+        if not curves:
+            self._sync_legends()
+            return
+        for curve in (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve, self.test_acc_curve):
+            curve.setData(x=np.zeros(0), y=np.zeros(0))
+            curve.setVisible(False)
+        self._acc_widget.setVisible(False)
+        for i, (name, values) in enumerate(curves.items()):
+            curve = self._named_curves.get(name)
+            if curve is None:
+                curve = self._named_curves[name] = pg.PlotDataItem(antialias=True)
+                self.loss_plot.addItem(curve)
+            color = CLASS_COLORS[i % len(CLASS_COLORS)]
+            curve.setPen(pg.mkPen(color, width=2))
+            y = _as_1d(values, name)
+            curve.setData(x=np.arange(y.shape[0], dtype=float), y=y)
+            curve.setVisible(True)
+        _sync_legend(self._legend, [(self._named_curves[name], name) for name in curves])
         self._update_epoch_label()
 
     def set_log_scale(self, on: bool) -> None:
@@ -374,6 +402,9 @@ class LossPlot(QWidget):
             self.log_checkbox.setChecked(on)
 
     def _sync_legends(self) -> None:
+        for curve in self._named_curves.values():  # plain history replaces a comparison
+            curve.setVisible(False)
+
         def shown(loss_curve, acc_curve):  # the loss curve, else the accuracy one
             return loss_curve if loss_curve.isVisible() or not acc_curve.isVisible() else acc_curve
 
