@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--check", action="store_true",
                         help="play every step without a window and verify every expected value and answer")
 
+    export = sub.add_parser("export", help="render a training run, a step's phases or a lesson to PNG/GIF/MP4/SVG")
+    from nnviz.commands.export import add_arguments
+
+    add_arguments(export)
+
     trace = sub.add_parser("trace", help="forward (and backward) pass of one sample, worked out step by step")
     trace.add_argument("model", help="model file (.json)")
     trace.add_argument("--input", required=True, help="the sample's input values, e.g. 95,4")
@@ -130,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             from nnviz.commands.lessons import run_lesson, run_list
 
             return run_list(args) if args.command == "lessons" else run_lesson(args)
+        if args.command == "export":
+            from nnviz.commands.export import run_export_command
+
+            return run_export_command(args)
         if args.command == "trace":
             from nnviz.commands.trace import run_trace
 

@@ -150,6 +150,8 @@ def lesson_frames(spec: ExportSpec, scene):
         views.show_params(net.params)
         h = step.highlight
         scene.canvas.set_highlight(h.nodes, h.edges, h.layers)
+        if views.loss is not None:  # no empty loss axes in steps that do not train
+            views.loss.setVisible(state.history is not None or bool(state.compare))
         if views.loss is not None and state.compare:
             views.loss.set_comparison(state.compare)
         elif views.loss is not None and state.history is not None:
@@ -159,10 +161,10 @@ def lesson_frames(spec: ExportSpec, scene):
             before, after = state.update if state.update else (net.params.copy(), net.params.copy())
             phase = PhaseView(state.phase, state.trace, 0, before, after)
         scene.canvas.set_phase(phase, animate=False)
-        animated = n // 2 if phase is not None else 0
+        animated = max(n // 2, 1)  # the phase plays over the first half, then holds complete
         for k in range(n):
             if phase is not None:
-                scene.canvas.set_phase_progress(min(k / max(animated - 1, 1), 1.0))
+                scene.canvas.set_phase_progress(min((k + 1) / animated, 1.0))
             yield
 
 

@@ -31,6 +31,17 @@ def qimage_bgra(image: QImage) -> memoryview:
     return memoryview(image.constBits())[: image.sizeInBytes()]
 
 
+def publish(tmp, target) -> None:
+    """Give a finished temporary file (or folder) the usual permissions and its real name.
+
+    mkstemp/mkdtemp create private (0600/0700) entries; an export is an ordinary file.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, (0o777 if os.path.isdir(tmp) else 0o666) & ~umask)
+    os.replace(tmp, target)
+
+
 class FrameWriter:
     """Base: writes to ``tmp`` and moves it to ``target`` on close."""
 
@@ -73,7 +84,7 @@ class PngSequenceWriter(FrameWriter):
     def close(self) -> Path:
         if self.target.exists():  # only when asked to replace it (checked before the export)
             shutil.rmtree(self.target) if self.target.is_dir() else self.target.unlink()
-        os.replace(self.tmp, self.target)
+        publish(self.tmp, self.target)
         return self.target
 
     def abort(self) -> None:
@@ -118,7 +129,7 @@ class FfmpegWriter(FrameWriter):
         except (OSError, RuntimeError) as exc:
             self.abort()
             raise NnvizError(f"{self.target}: the encoder failed ({exc})") from None
-        os.replace(self.tmp, self.target)
+        publish(self.tmp, self.target)
         return self.target
 
     def abort(self) -> None:
