@@ -79,8 +79,12 @@ class ExportScene(QWidget):
             self.text.setMarkdown(f"### {title}\n\n{markdown}\n\n*{counter}*")
 
     def render_frame(self) -> QImage:
-        """The scene as it is now, at its fixed size (transparent background if asked)."""
-        image = QImage(self.size(), QImage.Format.Format_ARGB32)
+        """The scene as it is now, at its fixed size (transparent background if asked).
+
+        Premultiplied ARGB is the raster engine's fast path (several times faster to paint
+        into); with an opaque background its bytes are plain BGRA, ready for ffmpeg as is.
+        """
+        image = QImage(self.size(), QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor(0, 0, 0, 0) if self.transparent else QColor(THEMES[self.theme]["background"]))
         if self.transparent:
             self.canvas.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)

@@ -11,7 +11,9 @@ pipe (no temporary PNGs); ffmpeg encodes in its own process while the next frame
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 import tempfile
 from pathlib import Path
 
@@ -20,11 +22,16 @@ from PySide6.QtGui import QImage
 from nnviz.engine.errors import NnvizError
 
 FORMATS = ("png", "gif", "mp4")
+QUEUED_FRAMES = 4  # frames waiting for the encoder at most (memory: 4 × 3.7 MB at 720p)
 
 
 def qimage_bgra(image: QImage) -> memoryview:
-    """The pixels of an ARGB32 QImage as tightly packed BGRA bytes (little-endian ARGB32)."""
-    if image.format() != QImage.Format.Format_ARGB32:
+    """The pixels of a 32-bit QImage as tightly packed BGRA bytes (little-endian ARGB32).
+
+    Opaque premultiplied frames are passed as they are: for alpha = 255 premultiplied and
+    straight ARGB are the same bytes, so no conversion pass is needed.
+    """
+    if image.format() not in (QImage.Format.Format_ARGB32, QImage.Format.Format_ARGB32_Premultiplied):
         image = image.convertToFormat(QImage.Format.Format_ARGB32)
     if image.bytesPerLine() != 4 * image.width():
         raise NnvizError("internal: a frame with padded rows")  # ARGB32 rows are never padded
@@ -116,15 +123,34 @@ class FfmpegWriter(FrameWriter):
         self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, pix_fmt_in="bgra", fps=fps,
                                                 macro_block_size=1, ffmpeg_log_level="error", **options)
         self._gen.send(None)
+        # frames are piped from a thread, so the next frame renders while ffmpeg takes this one
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._pipe, name="nnviz-encoder", daemon=True)
+        self._thread.start()
+
+    def _pipe(self) -> None:
+        while (image := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._gen.send(qimage_bgra(image))
+                except (OSError, RuntimeError, StopIteration) as exc:
+                    self._error = exc
 
     def _write(self, image: QImage) -> None:
-        try:
-            self._gen.send(qimage_bgra(image))
-        except (OSError, RuntimeError, StopIteration) as exc:
-            raise NnvizError(f"{self.target}: the encoder stopped ({exc})") from None
+        if self._error is not None:
+            raise NnvizError(f"{self.target}: the encoder stopped ({self._error})")
+        self._queue.put(image)
+
+    def _finish_thread(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
 
     def close(self) -> Path:
+        self._finish_thread()
         try:
+            if self._error is not None:
+                raise RuntimeError(self._error)
             self._gen.close()
         except (OSError, RuntimeError) as exc:
             self.abort()
@@ -133,6 +159,8 @@ class FfmpegWriter(FrameWriter):
         return self.target
 
     def abort(self) -> None:
+        if self._thread.is_alive():
+            self._finish_thread()
         try:
             self._gen.close()
         except (OSError, RuntimeError):

@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6 import QtCore, QtGui
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.engine.activations import ACTIVATIONS
 
@@ -184,6 +184,15 @@ class _LegendSample(ItemSample):
         super().paint(p, *args)
 
 
+def _cache_decorations(*views: pg.GraphicsView) -> None:
+    """Axes, legends and labels are painted once into a pixmap and re-used until they change:
+    replaying their text every frame costs more than everything else in a plot."""
+    for view in views:
+        for item in view.scene().items():
+            if isinstance(item, (pg.AxisItem, pg.LegendItem, pg.LabelItem, pg.TextItem)):
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def _sync_legend(legend: pg.LegendItem, entries: list[tuple[object, str]]) -> None:
     """Make the legend list exactly the visible ones of ``entries`` (item, name), in order.
 
@@ -286,6 +295,7 @@ class LossPlot(QWidget):
 
         self.clear()
         self.apply_theme(dark)
+        _cache_decorations(*self.findChildren(pg.GraphicsView))
 
     # -- public API
 
@@ -497,6 +507,7 @@ class BoundaryPlot(QWidget):
         self.set_extent(*self._extent)
         self.apply_theme(dark)
         self._sync_legend()
+        _cache_decorations(*self.findChildren(pg.GraphicsView))
 
     # -- public API
 
@@ -744,6 +755,7 @@ class ActivationPlot(QWidget):
 
         self.apply_theme(dark)
         self.set_activation("sigmoid", "sigmoid")
+        _cache_decorations(*self.findChildren(pg.GraphicsView))
 
     # -- public API
 
