@@ -76,26 +76,55 @@ def check_target(out: Path, force: bool) -> None:
 def run_export(spec: ExportSpec, progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None) -> Path:
     """Render and write; ``progress(done, total)`` after each frame; ``cancelled()`` polled."""
+    steps = iter_export(spec)
+    try:
+        while True:
+            done, total = next(steps)
+            if progress is not None:
+                progress(done, total)
+            if cancelled is not None and cancelled():
+                steps.close()  # the writer removes what it had written
+                raise ExportCancelled()
+    except StopIteration as finished:
+        return finished.value
+
+
+def iter_export(spec: ExportSpec):
+    """The export one frame at a time: yields (frames done, total) and returns the path.
+
+    A GUI drives it from a timer so it stays responsive; closing the generator (cancel)
+    or an error removes everything written so far.
+    """
     validate(spec)
     scene = make_scene(spec)
     try:
         if spec.still or spec.fmt == "svg":
-            return _write_still(spec, scene, progress)
+            path = _write_still(spec, scene)
+            yield 1, 1
+            return path
         total = frame_count(spec)
         writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent)
         try:
             done = 0
             for _ in frames(spec, scene):
-                if cancelled is not None and cancelled():
-                    raise ExportCancelled()
                 writer.write(scene.render_frame())
                 done += 1
-                if progress is not None:
-                    progress(done, total)
+                yield done, total
         except BaseException:
             writer.abort()
             raise
         return writer.close()
+    finally:
+        scene.close()
+        scene.deleteLater()
+
+
+def preview(spec: ExportSpec):
+    """The first frame the export would write (a QImage), for the dialog's preview."""
+    scene = make_scene(spec)
+    try:
+        next(iter(frames(spec, scene)), None)
+        return scene.render_frame()
     finally:
         scene.close()
         scene.deleteLater()
@@ -111,7 +140,7 @@ def _still_layout(spec: ExportSpec) -> str:
     return "canvas" if spec.view == "canvas" else "full"
 
 
-def _write_still(spec: ExportSpec, scene: ExportScene, progress) -> Path:
+def _write_still(spec: ExportSpec, scene: ExportScene) -> Path:
     """The last frame of the source as one PNG, or an SVG of one view."""
     for _ in frames(spec, scene):  # run to the final state
         pass
@@ -131,8 +160,6 @@ def _write_still(spec: ExportSpec, scene: ExportScene, progress) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    if progress is not None:
-        progress(1, 1)
     return out
 
 

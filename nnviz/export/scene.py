@@ -60,6 +60,7 @@ class ExportScene(QWidget):
             for plot, stretch in zip(plots, (4, 4, 4)):
                 column.addWidget(plot, stretch)
             self.views.set_plots(*plots)
+            plots[1].log_checkbox.hide()  # a control, not part of the picture
             outer.addLayout(column, 3)
         self._style(theme)
         self.show()  # offscreen (WA_DontShowOnScreen): lays the widgets out at their final size

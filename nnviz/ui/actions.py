@@ -23,6 +23,7 @@ class ActionInfo:
 ACTIONS = (
     ActionInfo("open", "&Open model…", QKeySequence.StandardKey.Open, "SP_DialogOpenButton", "Open a model file (.json)"),
     ActionInfo("save", "&Save model…", QKeySequence.StandardKey.Save, "SP_DialogSaveButton", "Save the network as a model file"),
+    ActionInfo("export", "&Export…", "Ctrl+E", None, "Export the animation as MP4, GIF, PNG frames or a picture"),
     ActionInfo("quit", "&Quit", "Ctrl+Q", None, "Quit nnviz"),  # StandardKey.Quit is empty on Windows
     ActionInfo("play", "&Play", "Space", "SP_MediaPlay", "Train continuously / pause"),
     ActionInfo("step", "S&tep", "Right", "SP_MediaSeekForward", "One step of the chosen granularity"),
@@ -51,7 +52,7 @@ LESSON_KEYS = ("lesson_next", "lesson_prev", "lesson_first", "lesson_last", "bla
 FREE_KEYS = ("play", "step")
 
 MENUS = {
-    "&File": ["open", "save", None, "quit"],
+    "&File": ["open", "save", None, "export", None, "quit"],
     "&Run": ["play", "step", "reset", None, "add_layer", "remove_layer"],
     "&View": ["zoom_in", "zoom_out", "reset_view", "all_edges", None, "log_scale", None, "dark",
               "presentation", "fullscreen"],

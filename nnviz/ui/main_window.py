@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         return {
             "open": self.open_model_dialog, "save": self.save_model_dialog, "quit": self.close,
+            "export": self.export_dialog,
             "play": c.toggle, "step": c.step, "reset": c.reset,
             "add_layer": lambda: self._edit_hidden(+1, None), "remove_layer": lambda: self._edit_hidden(-1, None),
             "zoom_in": lambda: self.canvas.zoom_in(), "zoom_out": lambda: self.canvas.zoom_out(),
@@ -461,6 +462,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"nnviz — {Path(path).name}")
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    def export_dialog(self) -> None:
+        from nnviz.ui.export_dialog import ExportDialog
+
+        self.controller.pause()
+        theme = "dark" if self.actions_["dark"].isChecked() else "light"
+        dialog = ExportDialog(self.controller.problem, self.lesson, theme, self.settings.get("last_folder"), self)
+        if dialog.exec() and dialog.written is not None:
+            self.statusBar().showMessage(f"Exported {dialog.written}", 6000)
+            self.settings.set("last_folder", str(Path(dialog.written).parent))
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "nnviz", message)
