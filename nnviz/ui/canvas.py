@@ -54,6 +54,7 @@ class NetworkCanvas(QWidget):
     """Draws the network; emits ``weightClicked(layer, row, col)`` when an edge is clicked."""
 
     weightClicked = Signal(int, int, int)
+    weightInspected = Signal(int, int, int)  # right-click → "Inspect ∂L/∂w" (chain-rule panel)
     zoomChanged = Signal(float)
 
     def __init__(self, parent=None):
@@ -74,6 +75,7 @@ class NetworkCanvas(QWidget):
         self.edge_set = geo.edges(self.layout_, self.weights)
         self.edge_kind = "weight"
         self.highlight: tuple = ((), (), ())
+        self.dead: tuple[tuple[int, int], ...] = ()  # (layer from 1, neuron from 0): never fires
         self.thumbnails: list[list[QImage]] | None = None
         self.phase = None  # controller.PhaseView or None
         self.phase_progress = 1.0  # 0..1 through the phase's animation
@@ -122,6 +124,11 @@ class NetworkCanvas(QWidget):
         self.biases = [np.array(b) for b in biases]
         self.grad_weights = [np.array(g) for g in grad_weights] if grad_weights is not None else None
         self._rebuild_edges()
+        self.update()
+
+    def set_dead(self, nodes) -> None:
+        """Mark dead neurons (z ≤ 0 for every training input): (layer counted from 1, neuron index from 0)."""
+        self.dead = tuple((int(l), int(k)) for l, k in nodes)
         self.update()
 
     def set_highlight(self, nodes=(), edges=(), layers=()) -> None:
@@ -290,6 +297,7 @@ class NetworkCanvas(QWidget):
             self._paint_edge_highlights(p)
             self._paint_nodes(p)
             self._paint_node_highlights(p)
+            self._paint_dead(p)
             self._paint_labels(p)
         finally:
             p.end()
@@ -329,6 +337,27 @@ class NetworkCanvas(QWidget):
                 x, y = self.layout_.positions[layer][neuron - 1]
                 r = self.layout_.radius[layer] * s + 7
                 p.drawEllipse(QPointF(ox + s * x, oy + s * y), r, r)
+
+    def _paint_dead(self, p: QPainter) -> None:
+        """A dead neuron is greyed out and crossed."""
+        if not self.dead:
+            return
+        s, ox, oy = self._scale_offset()
+        grey = QColor(self.theme["dim"])
+        grey.setAlphaF(0.85)
+        mark = QPen(QColor("#b3261e"), 2.5)
+        for l, k in self.dead:
+            if 0 < l < len(self.layers) and 0 <= k < self.layers[l]:
+                x, y = self.layout_.positions[l][k]
+                r = self.layout_.radius[l] * s
+                cx, cy = ox + s * x, oy + s * y
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(grey)
+                p.drawEllipse(QPointF(cx, cy), r, r)
+                p.setPen(mark)
+                d = r * 0.55
+                p.drawLine(QLineF(cx - d, cy - d, cx + d, cy + d))
+                p.drawLine(QLineF(cx - d, cy + d, cx + d, cy - d))
 
     def _edge_colors(self) -> tuple[QColor, QColor]:
         if self.edge_kind == "gradient":
@@ -651,6 +680,19 @@ class NetworkCanvas(QWidget):
             else:
                 QToolTip.hideText()
             self.setCursor(Qt.CursorShape.PointingHandCursor if hit and hit[0] == "edge" else Qt.CursorShape.ArrowCursor)
+
+    def contextMenuEvent(self, event) -> None:
+        hit = self.hit(event.pos().x(), event.pos().y())
+        if not hit or hit[0] != "edge":
+            return
+        es = self.edge_set
+        where = (int(es.layer[hit[1]]), int(es.row[hit[1]]), int(es.col[hit[1]]))
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction("Inspect ∂L/∂w (chain rule)", lambda: self.weightInspected.emit(*where))
+        menu.addAction("Edit weight…", lambda: self.weightClicked.emit(*where))
+        menu.exec(event.globalPos())
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
