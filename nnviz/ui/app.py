@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
+#: The freedesktop id of the app: the name of its .desktop and AppStream files (see packaging/).
+DESKTOP_ID = "io.github.nnviz.nnviz"
+
 NO_DISPLAY = ("nnviz: no display available (DISPLAY/WAYLAND_DISPLAY unset); the headless commands "
               "'nnviz train' and 'nnviz trace' work without one")
 
@@ -23,9 +26,11 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from nnviz import __version__
+    from nnviz.paths import resource
     from nnviz.ui.main_window import MainWindow
 
     sys.setswitchinterval(0.001)  # the GUI thread gets the GIL back quickly from the trainer
@@ -33,6 +38,8 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
     app.setApplicationName("nnviz")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nnviz")
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland app id; matches packaging/io.github.nnviz.nnviz.desktop
+    app.setWindowIcon(QIcon(str(resource("icons", "nnviz.svg"))))
     app.setStyle("Fusion")  # one look on every platform, and a dark palette that works
     window = MainWindow(model_path=model_path)
     window.show()
