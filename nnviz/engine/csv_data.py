@@ -64,8 +64,17 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def read_csv_table(path: str | os.PathLike[str]) -> CsvTable:
     """Parse a CSV file into a CsvTable (see the module docstring for the format)."""
-    label = Path(path).name
-    rows, delimiter = _split_rows(_read_text(path, label), label)
+    return parse_csv_text(read_csv_text(path), Path(path).name)
+
+
+def read_csv_text(path: str | os.PathLike[str]) -> str:
+    """The text of a CSV file as the parser sees it (BOM dropped, newlines as "\\n")."""
+    return _read_text(path, Path(path).name)
+
+
+def parse_csv_text(text: str, label: str) -> CsvTable:
+    """Parse the text of a CSV file; ``label`` (the file's name) starts every error message."""
+    rows, delimiter = _split_rows(text, label)
     if not rows:
         raise NnvizError(f"{label}: the file is empty (no data rows)")
     header = None

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
+from types import MappingProxyType
 
 import numpy as np
 
-from nnviz.engine.csv_data import classify_labels, read_csv, read_csv_table
+from nnviz.engine.csv_data import classify_labels, parse_csv_text, read_csv, read_csv_text
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.features import FEATURE_NAMES, derive_features, normalize_features
 
@@ -77,6 +78,11 @@ class Dataset:
     derived: x = derive_features(raw, feature_names) (else x = raw as is);
     shift, scale: (d,) z-score applied after that, x = (x - shift) / scale (None = none);
     raw_names: names of the raw columns (plot axes); class_labels: original label of each class.
+    source: how the data was made, so a session file can make it again (read-only mapping):
+    {"kind": "builtin", "name", "samples", "noise", "test_fraction", "seed", "features",
+    "standardize"} (make_dataset's arguments) or {"kind": "csv", "name", "text",
+    "test_fraction", "seed", "features", "standardize"} (the CSV file's name and text);
+    None for a Dataset built by hand.
     Equality is identity (arrays do not compare as one bool).
     """
 
@@ -95,6 +101,7 @@ class Dataset:
     scale: np.ndarray | None = None
     raw_names: tuple[str, ...] = ()
     class_labels: tuple[float, ...] = ()
+    source: Mapping | None = None
 
     def __post_init__(self) -> None:
         for attr in ("x_train", "y_train", "x_test", "y_test", "raw_train", "raw_test"):
@@ -105,6 +112,8 @@ class Dataset:
         object.__setattr__(self, "feature_names", tuple(self.feature_names))
         object.__setattr__(self, "raw_names", tuple(self.raw_names))
         object.__setattr__(self, "class_labels", tuple(self.class_labels))
+        if self.source is not None:
+            object.__setattr__(self, "source", MappingProxyType(dict(self.source)))
         self._check_shapes()
 
     def _check_shapes(self) -> None:
@@ -400,6 +409,7 @@ def _assemble(
     features: Sequence[str] | None,
     standardize: bool,
     raw_names: tuple[str, ...],
+    source: dict,
 ) -> Dataset:
     """Split raw/y by order (first n_test -> test), derive features, standardize, wrap."""
     task, num_classes, y, class_labels = labels
@@ -425,6 +435,8 @@ def _assemble(
         scale=scale,
         raw_names=raw_names,
         class_labels=class_labels,
+        source={**source, "features": None if features is None else list(names),
+                "standardize": bool(standardize)},
     )
 
 
@@ -463,7 +475,9 @@ def make_dataset(
         raw_names = ("x1", "x2")
     class_labels = tuple(float(k) for k in range(spec.num_classes))
     labels = (spec.task, spec.num_classes, y, class_labels)
-    return _assemble(key, labels, raw, order, n_test, features, standardize, raw_names)
+    source = {"kind": "builtin", "name": key, "samples": n, "noise": noise,
+              "test_fraction": fraction, "seed": int(seed)}
+    return _assemble(key, labels, raw, order, n_test, features, standardize, raw_names, source)
 
 
 def load_csv_dataset(
@@ -473,6 +487,7 @@ def load_csv_dataset(
     seed: int = 0,
     features: Sequence[str] | None = None,
     standardize: bool = False,
+    text: str | None = None,
 ) -> Dataset:
     """A Dataset from a CSV file (inputs, then the label in the last column).
 
@@ -482,9 +497,13 @@ def load_csv_dataset(
     the rows are shuffled with the seed and round(n · test_fraction) go to the test part.
     features: None uses the columns as they are (names from the header, else x1, x2, ...);
     a selection of FEATURE_NAMES needs exactly 2 input columns.
+    text: the file's text, already read (a session file stores it); then ``path`` only
+    names the data and is not opened.
     """
-    table = read_csv_table(path)
     label = os.path.basename(os.fspath(path))
+    if text is None:
+        text = read_csv_text(path)
+    table = parse_csv_text(text, label)
     fraction = _check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
     rng = _make_rng(seed)
     n, d = table.x.shape
@@ -497,4 +516,5 @@ def load_csv_dataset(
     order = rng.permutation(n) if n_test else np.arange(n)
     labels = tuple(classify_labels(table.y))
     raw_names = table.input_names
-    return _assemble(label, labels, table.x, order, n_test, features, standardize, raw_names)
+    source = {"kind": "csv", "name": label, "text": text, "test_fraction": fraction, "seed": int(seed)}
+    return _assemble(label, labels, table.x, order, n_test, features, standardize, raw_names, source)

@@ -197,10 +197,14 @@ class Trainer:
 
     def _shuffle(self) -> None:
         """Permute the training set (the trainer's rng) and cut it into this epoch's batches."""
-        size = min(self.config.batch_size, self.n_train)
+        self.rng.shuffle(self._perm)
+        self._cut_batches(min(self.config.batch_size, self.n_train))
+
+    def _cut_batches(self, size: int) -> None:
+        """Cut the training rows, in ``_perm`` order, into batches of ``size`` (no randomness;
+        nnviz.engine.session calls it to restore a trainer mid-epoch)."""
         if size != self._blocks_for:
             self._make_blocks(size)
-        self.rng.shuffle(self._perm)
         rows = np.take(self._rows, self._perm, axis=0, out=self._shuffled)
         d1 = self.x_train.shape[1] + 1
         xfull, yfull = self._full
