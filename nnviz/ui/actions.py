@@ -23,6 +23,9 @@ class ActionInfo:
 ACTIONS = (
     ActionInfo("open", "&Open model…", QKeySequence.StandardKey.Open, "SP_DialogOpenButton", "Open a model file (.json)"),
     ActionInfo("save", "&Save model…", QKeySequence.StandardKey.Save, "SP_DialogSaveButton", "Save the network as a model file"),
+    ActionInfo("open_session", "Open &session…", "Ctrl+Shift+O", None, "Continue a saved session (.nnviz)"),
+    ActionInfo("save_session", "Save s&ession…", "Ctrl+Shift+S", None, "Save everything to continue later (.nnviz)"),
+    ActionInfo("import_csv", "&Import data…", "Ctrl+I", None, "Train on a CSV file (numeric columns, label last)"),
     ActionInfo("export", "&Export…", "Ctrl+E", None, "Export the animation as MP4, GIF, PNG frames or a picture"),
     ActionInfo("quit", "&Quit", "Ctrl+Q", None, "Quit nnviz"),  # StandardKey.Quit is empty on Windows
     ActionInfo("play", "&Play", "Space", "SP_MediaPlay", "Train continuously / pause"),
@@ -52,7 +55,7 @@ LESSON_KEYS = ("lesson_next", "lesson_prev", "lesson_first", "lesson_last", "bla
 FREE_KEYS = ("play", "step")
 
 MENUS = {
-    "&File": ["open", "save", None, "export", None, "quit"],
+    "&File": ["open", "save", None, "open_session", "save_session", None, "import_csv", "export", None, "quit"],
     "&Run": ["play", "step", "reset", None, "add_layer", "remove_layer"],
     "&View": ["zoom_in", "zoom_out", "reset_view", "all_edges", None, "log_scale", None, "dark",
               "presentation", "fullscreen"],

@@ -109,12 +109,13 @@ class SessionController(QObject):
         self._sample_cursor = 0
         self.snapshot: Snapshot | None = None
         self.model_path: str | None = None
+        self.csv_text: str | None = None  # the imported CSV's text, when the dataset is "csv"
         self._build()
 
     # ---- building ----------------------------------------------------------------------------
 
     def _build(self, network: Network | None = None) -> None:
-        self.dataset = self.problem.make_dataset()
+        self.dataset = self.problem.make_dataset(self.csv_text)
         self.network = network or self.problem.make_network(self.dataset)
         self.trainer = Trainer(self.network, self.dataset, self.problem.train, seed=self.problem.seed)
         self._history = _HistoryBuffer()
@@ -155,7 +156,7 @@ class SessionController(QObject):
         act = network.activation_names[0] if hidden else self.problem.activation
         problem = replace(self.problem, hidden=hidden, activation=act,
                           output_activation=network.activation_names[-1], loss=network.loss_name)
-        dataset = problem.make_dataset()
+        dataset = problem.make_dataset(self.csv_text)
         if dataset.x_train.shape[1] != network.layers[0]:
             raise NnvizError(f"the model takes {network.layers[0]} inputs but the dataset "
                              f"{problem.dataset!r} with features {', '.join(problem.features)} has "
@@ -165,6 +166,63 @@ class SessionController(QObject):
         self.problem = problem
         self.model_path = path
         self._build(network)
+
+    def import_csv(self, name: str, text: str, test_fraction: float, standardize: bool) -> None:
+        """Train on an imported CSV (the engine's importer has already read ``text``)."""
+        old = (self.problem, self.csv_text)
+        self.pause()
+        self.csv_text = text
+        problem = replace(self.problem, dataset="csv", csv_name=name, test_fraction=test_fraction,
+                          standardize=standardize)
+        try:
+            self.problem = problem
+            self.model_path = None
+            self._build()
+        except NnvizError as exc:
+            self.problem, self.csv_text = old
+            self._build()
+            raise exc
+
+    def save_session(self, path) -> None:
+        """Everything, to continue later exactly where training stands (see docs/session-format.md)."""
+        from nnviz.engine.session import save_session
+
+        was_running = self.running
+        self.pause()
+        try:
+            save_session(path, self.trainer, self.problem.to_dict(), self._history.rows,
+                         extra={"granularity": self.granularity})
+        finally:
+            if was_running:
+                self.play()
+
+    def open_session(self, path) -> None:
+        """Continue a saved session; a corrupt or newer file raises NnvizError and changes nothing."""
+        from nnviz.engine.session import load_session
+
+        session = load_session(path)  # validated whole before anything here changes
+        problem = self.problem
+        if session.problem:
+            problem = Problem.from_dict(session.problem)
+        source = session.trainer.dataset.source or {}
+        self.pause()
+        self.problem = problem
+        self.csv_text = source.get("text") if source.get("kind") == "csv" else None
+        self.model_path = None
+        self.dataset = session.trainer.dataset
+        self.network = session.trainer.network
+        self.trainer = session.trainer
+        self._history = _HistoryBuffer()
+        self._history.rows = [tuple(row) for row in session.history_rows]
+        self._phase = None
+        self._sample_cursor = 0
+        granularity = session.extra.get("granularity")
+        if granularity in GRANULARITIES:
+            self.granularity = granularity
+        self.problemChanged.emit(self.problem)
+        self.snapshot = self.trainer.snapshot()
+        self.snapshotChanged.emit(self.snapshot)
+        self.phaseChanged.emit(None)
 
     def _apply_config(self, config: TrainConfig) -> None:
         if self.running:

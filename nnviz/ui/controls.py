@@ -151,6 +151,10 @@ class ControlPanel(QWidget):
         self._filling = True
         try:
             self._problem = problem
+            if problem.dataset == "csv":  # an imported file: one entry named after it
+                i = self.dataset.findData("csv")
+                label = f"CSV: {problem.csv_name}"
+                self.dataset.addItem(label, "csv") if i < 0 else self.dataset.setItemText(i, label)
             _select(self.dataset, problem.dataset)
             self.noise.setValue(problem.noise)
             self.test_fraction.setValue(problem.test_fraction)

@@ -24,11 +24,14 @@ from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.problem import Problem
+from nnviz.paths import resource_dir
 from nnviz.ui.settings import Settings
 from nnviz.ui.views import ViewSet
 
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
+AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
+RECENT_FILES = 8
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
 
 
@@ -70,6 +73,11 @@ class MainWindow(QMainWindow):
         self._restore_view_settings()
         self._on_problem(self.controller.problem)
         self._on_snapshot(self.controller.snapshot)
+        self._fill_recent_menu()
+        self._restore_autosave()
+        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
         if model_path:
             self.open_model(model_path)
 
@@ -79,7 +87,8 @@ class MainWindow(QMainWindow):
         c = self.controller
         return {
             "open": self.open_model_dialog, "save": self.save_model_dialog, "quit": self.close,
-            "export": self.export_dialog,
+            "export": self.export_dialog, "open_session": self.open_session_dialog,
+            "save_session": self.save_session_dialog, "import_csv": self.import_csv_dialog,
             "play": c.toggle, "step": c.step, "reset": c.reset,
             "add_layer": lambda: self._edit_hidden(+1, None), "remove_layer": lambda: self._edit_hidden(-1, None),
             "zoom_in": lambda: self.canvas.zoom_in(), "zoom_out": lambda: self.canvas.zoom_out(),
@@ -103,6 +112,8 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
+                if key == "save":
+                    self.recent_menu = menu.addMenu("Open &recent")
             if title == "&Lessons":
                 self._add_builtin_lessons(menu)
         toolbar = self.addToolBar("Main")
@@ -437,7 +448,7 @@ class MainWindow(QMainWindow):
         except NnvizError as exc:
             self.show_error(str(exc))
             return False
-        self.settings.set("last_folder", str(Path(path).parent))
+        self._remember(path)
         self.setWindowTitle(f"nnviz — {Path(path).name}")
         return True
 
@@ -472,6 +483,112 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.written is not None:
             self.statusBar().showMessage(f"Exported {dialog.written}", 6000)
             self.settings.set("last_folder", str(Path(dialog.written).parent))
+
+    # ---- sessions, recent files, autosave, CSV ----------------------------------------------------
+
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self.settings.get("last_folder"),
+                                              "nnviz session (*.nnviz);;All files (*)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        try:
+            self.controller.open_session(path)
+        except NnvizError as exc:
+            self.show_error(str(exc))  # nothing was changed
+            return False
+        self.controls.granularity.setCurrentIndex(self.controls.granularity.findData(self.controller.granularity))
+        self._remember(path)
+        self.setWindowTitle(f"nnviz — {Path(path).name}")
+        return True
+
+    def save_session_dialog(self) -> None:
+        start = str(Path(self.settings.get("last_folder") or ".") / "session.nnviz")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, "nnviz session (*.nnviz)")
+        if path:
+            self.save_session(path if path.endswith(".nnviz") else path + ".nnviz")
+
+    def save_session(self, path: str) -> bool:
+        try:
+            self.controller.save_session(path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved session {path}", 4000)
+        return True
+
+    def import_csv_dialog(self) -> None:
+        from nnviz.ui.csv_dialog import open_csv_dialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import data", self.settings.get("last_folder"),
+                                              "CSV (*.csv *.txt);;All files (*)")
+        if not path:
+            return
+        dialog = open_csv_dialog(self, path)  # a bad file is reported there, naming row and column
+        if dialog is not None and dialog.exec():
+            self.import_csv(dialog.name, dialog.text, dialog.test_fraction, dialog.standardize)
+
+    def import_csv(self, name: str, text: str, test_fraction: float, standardize: bool) -> bool:
+        try:
+            self.controller.import_csv(name, text, test_fraction, standardize)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
+    def open_file(self, path: str) -> bool:
+        """Open any nnviz file by its kind: model (.json), session (.nnviz), lesson (.toml)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".nnviz":
+            return self.open_session(path)
+        if suffix == ".toml":
+            return self.open_lesson_file(path)
+        return self.open_model(path)
+
+    def _remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        files = [p for p in self.settings.get("recent_files").get("files", []) if p != path]
+        self.settings.set("recent_files", {"files": [path, *files][:RECENT_FILES]})
+        self.settings.set("last_folder", str(Path(path).parent))
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in self.settings.get("recent_files").get("files", []) if isinstance(p, str)]
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    def autosave(self) -> None:
+        """Save the session beside the settings (periodically and on close)."""
+        if self.lesson is not None:
+            return
+        try:
+            self.controller.save_session(self.settings.autosave_path)
+        except (NnvizError, OSError) as exc:  # e.g. diverged weights: keep the last good autosave
+            log.warning("autosave skipped: %s", exc)
+
+    def _restore_autosave(self) -> None:
+        """After a normal close, continue where it stopped; after a crash, ask first."""
+        path = self.settings.autosave_path
+        clean = self.settings.get("clean_exit")
+        self.settings.set("clean_exit", False)
+        self.settings.sync()
+        if not path.is_file():
+            return
+        if not clean:
+            answer = QMessageBox.question(
+                self, "nnviz", "nnviz did not close normally last time. Restore the session it was working on?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.controller.open_session(path)
+        except NnvizError as exc:
+            log.warning("the autosaved session could not be restored: %s", exc)
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "nnviz", message)
@@ -540,7 +657,10 @@ class MainWindow(QMainWindow):
         except LessonError as exc:
             self.show_error(str(exc))
             return False
-        return self.open_lesson(lesson)
+        opened = self.open_lesson(lesson)
+        if opened and not str(Path(path).resolve()).startswith(str(resource_dir())):
+            self._remember(path)  # the user's own lesson files, not the built-in ones
+        return opened
 
     def open_lesson(self, lesson) -> bool:
         """Enter lesson mode at the step where this lesson was left (its numbers checked first)."""
@@ -664,5 +784,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.controller.shutdown()
+        self.autosave_timer.stop()
+        self.autosave()
         self.save_settings()
+        self.settings.set("clean_exit", True)
+        self.settings.sync()
         super().closeEvent(event)

@@ -9,13 +9,14 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from nnviz.engine.datasets import Dataset, make_dataset
+from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
+from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig
 
 #: Fields whose change needs new data or a new network (the run restarts);
 #: the others (the TrainConfig) apply to a running trainer at its next step.
-DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize")
+DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize", "csv_name")
 NETWORK_FIELDS = ("hidden", "activation", "output_activation", "loss", "init", "seed")
 
 
@@ -34,6 +35,7 @@ class Problem:
     init: str = "xavier"
     seed: int = 0
     train: TrainConfig = field(default_factory=lambda: TrainConfig(learning_rate=0.1, batch_size=10))
+    csv_name: str = ""  # with dataset == "csv": the imported file's name (its text lives in the session)
 
     def layers(self, n_inputs: int, n_outputs: int) -> list[int]:
         return [n_inputs, *self.hidden, n_outputs]
@@ -42,7 +44,13 @@ class Problem:
         """True when going from ``other`` to self changes the data or the network."""
         return any(getattr(self, f) != getattr(other, f) for f in (*DATA_FIELDS, *NETWORK_FIELDS))
 
-    def make_dataset(self) -> Dataset:
+    def make_dataset(self, csv_text: str | None = None) -> Dataset:
+        """The dataset; an imported CSV (dataset "csv") is rebuilt from its text."""
+        if self.dataset == "csv":
+            if csv_text is None:
+                raise NnvizError(f"the imported data {self.csv_name!r} is not loaded; import it again (File → Import data…)")
+            return load_csv_dataset(self.csv_name or "data.csv", text=csv_text, test_fraction=self.test_fraction,
+                                    seed=self.seed, standardize=self.standardize)
         return make_dataset(self.dataset, samples=self.samples, noise=self.noise,
                             test_fraction=self.test_fraction, seed=self.seed,
                             features=self.features, standardize=self.standardize)

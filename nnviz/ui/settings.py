@@ -37,6 +37,8 @@ SETTINGS = {
     "window_state": Setting(b"", bytes),
     "last_folder": Setting("", str),
     "lesson_progress": Setting({}, dict),  # lesson id → last step shown
+    "recent_files": Setting({}, dict),  # {"files": [most recent first]} (models, sessions, lessons)
+    "clean_exit": Setting(True, bool),  # False while the app runs: a crash leaves it False
 }
 
 
@@ -54,6 +56,13 @@ class Settings:
     @property
     def path(self) -> str:
         return self._qs.fileName()
+
+    @property
+    def autosave_path(self):
+        """The autosaved session, beside the settings file."""
+        from pathlib import Path
+
+        return Path(self.path).parent / "autosave.nnviz"
 
     def get(self, key: str):
         spec = SETTINGS[key]
