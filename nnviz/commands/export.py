@@ -66,9 +66,11 @@ def run_export_command(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from nnviz.export.exporter import run_export, validate
+    from nnviz.export.sources import frame_count
 
     spec = build_spec(args)
     validate(spec)
+    frame_count(spec)  # builds the run: a broken model or dataset is one line, before the progress bar
     app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - widgets need one
     with tqdm(total=None, file=sys.stderr, unit="frame", dynamic_ncols=True, mininterval=0.2) as bar:
         def progress(done: int, total: int) -> None:

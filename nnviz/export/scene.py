@@ -30,6 +30,7 @@ class ExportScene(QWidget):
         self.canvas = NetworkCanvas()
         self.canvas.set_theme(theme)
         self.canvas.set_animation_speed(0)  # export sets the phase progress itself, frame by frame
+        self.canvas.setMinimumSize(0, 0)  # the window's minimum would push it past a small frame
         self.views = ViewSet(self.canvas)
         self.text = None
         self.caption = QLabel()

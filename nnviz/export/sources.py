@@ -90,11 +90,16 @@ def training_frames(spec: ExportSpec, scene):
     history = _HistoryBuffer()
     _show_snapshot(scene, trainer, trainer.snapshot(), history)
     yield
+    shown = 0
     for snap in trainer.run(granularity="batch", every=spec.every, max_epochs=spec.epochs):
         _show_snapshot(scene, trainer, snap, history)
         yield
+        shown = snap.step
         if snap.stopped:
             raise NnvizError(snap.stopped)
+    if trainer.step != shown:  # the run ends between two frames: show its final state too
+        _show_snapshot(scene, trainer, trainer.snapshot(), history)
+        yield
 
 
 def training_frame_count(spec: ExportSpec) -> int:

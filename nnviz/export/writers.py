@@ -46,7 +46,11 @@ def publish(tmp, target) -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, (0o777 if os.path.isdir(tmp) else 0o666) & ~umask)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:  # e.g. --force with a file export whose target is a folder
+        shutil.rmtree(tmp, ignore_errors=True) if os.path.isdir(tmp) else os.unlink(tmp)
+        raise NnvizError(f"{target}: cannot replace it ({exc.strerror or exc})") from None
 
 
 class FrameWriter:
