@@ -16,6 +16,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.export.scene import LAYOUTS, VIEWS, ExportScene
 from nnviz.export.sources import ExportSpec, frame_count, frames
 from nnviz.export.writers import FORMATS, make_writer, publish
+from nnviz.ui.canvas import THEMES
 
 SIZE_PRESETS = {"480p": (854, 480, 15), "720p": (1280, 720, 30), "1080p": (1920, 1080, 60)}
 MIN_SIZE, MAX_SIZE = 64, 4096
@@ -61,8 +62,12 @@ def validate(spec: ExportSpec) -> None:
 def check_target(out: Path, force: bool) -> None:
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise NnvizError(f"{out}: {folder} is a file, not a folder")
     if not folder.is_dir():
         raise NnvizError(f"{out}: the folder {folder} does not exist")
+    if out.is_dir() and force and any(not p.name.startswith("frame_") for p in out.iterdir()):
+        raise NnvizError(f"{out}: is a folder with other files in it; --force only replaces an earlier export")
     if out.exists() and not force:
         raise NnvizError(f"{out}: exists already; add --force to replace it")
     try:
@@ -103,7 +108,8 @@ def iter_export(spec: ExportSpec):
             yield 1, 1
             return path
         total = frame_count(spec)
-        writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent)
+        writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent,
+                             background=THEMES[spec.theme]["background"].replace("#", "0x"))
         try:
             done = 0
             for _ in frames(spec, scene):
@@ -131,13 +137,9 @@ def preview(spec: ExportSpec):
 
 
 def make_scene(spec: ExportSpec) -> ExportScene:
-    return ExportScene(spec.size, spec.layout if spec.view == "full" or not spec.still else _still_layout(spec),
+    return ExportScene(spec.size, spec.layout if spec.view == "full" or not spec.still else spec.view,
                        spec.theme, lesson_text=spec.source == "lesson" and spec.layout == "full",
                        transparent=spec.transparent)
-
-
-def _still_layout(spec: ExportSpec) -> str:
-    return "canvas" if spec.view == "canvas" else "full"
 
 
 def _write_still(spec: ExportSpec, scene: ExportScene) -> Path:

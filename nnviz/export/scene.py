@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.ui.canvas import THEMES, NetworkCanvas
 from nnviz.ui.views import ViewSet
 
-LAYOUTS = ("canvas", "full")
+LAYOUTS = ("canvas", "full")  # animations; a still of one plot uses that plot's name as layout
 VIEWS = ("canvas", "boundary", "loss", "activation", "full")
 
 
@@ -30,11 +30,13 @@ class ExportScene(QWidget):
         self.canvas = NetworkCanvas()
         self.canvas.set_theme(theme)
         self.canvas.set_animation_speed(0)  # export sets the phase progress itself, frame by frame
+        self.canvas.transparent = transparent
         self.canvas.setMinimumSize(0, 0)  # the window's minimum would push it past a small frame
         self.views = ViewSet(self.canvas)
         self.text = None
         self.caption = QLabel()
         self.caption.setObjectName("export_caption")
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the frame
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -51,6 +53,22 @@ class ExportScene(QWidget):
         middle.addWidget(self.canvas, 1)
         middle.addWidget(self.caption)
         outer.addLayout(middle, 5)
+        if layout in ("boundary", "loss", "activation"):  # a still of one plot, at the full size
+            from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+
+            dark = theme == "dark"
+            plots = (BoundaryPlot(dark=dark), LossPlot(dark=dark), ActivationPlot(dark=dark))
+            self.views.set_plots(*plots)
+            plots[1].log_checkbox.hide()
+            outer.takeAt(outer.count() - 1)  # the canvas column is not part of this picture
+            self.canvas.hide()
+            self.caption.hide()
+            chosen = plots[("boundary", "loss", "activation").index(layout)]
+            outer.addWidget(chosen, 1)
+            for plot in plots:
+                if plot is not chosen:
+                    plot.setParent(self)
+                    plot.hide()
         if layout == "full":
             from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
 
@@ -68,7 +86,8 @@ class ExportScene(QWidget):
 
     def _style(self, theme: str) -> None:
         colors = THEMES[theme]
-        self.setStyleSheet(f"QWidget {{ background: {colors['background']}; color: {colors['text']}; }}")
+        background = "transparent" if self.transparent else colors["background"]
+        self.setStyleSheet(f"QWidget {{ background: {background}; color: {colors['text']}; }}")
         self.caption.setStyleSheet(f"QLabel {{ color: {colors['muted']}; padding: 4px 10px; }}")
         self.caption.setVisible(False)
 

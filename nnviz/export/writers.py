@@ -105,7 +105,7 @@ class PngSequenceWriter(FrameWriter):
 class FfmpegWriter(FrameWriter):
     """GIF or MP4 through imageio-ffmpeg's ffmpeg, frames piped as raw BGRA."""
 
-    def __init__(self, target: Path, size, fps, kind: str):
+    def __init__(self, target: Path, size, fps, kind: str, pad_color: str = "white"):
         super().__init__(target, size, fps)
         import imageio_ffmpeg
 
@@ -115,7 +115,7 @@ class FfmpegWriter(FrameWriter):
         os.close(fd)
         self.tmp = Path(tmp)
         # yuv420p needs even sizes: pad odd ones by one pixel rather than scale
-        pad = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+        pad = f"pad=ceil(iw/2)*2:ceil(ih/2)*2:color={pad_color}"
         if kind == "mp4":
             options = dict(codec="libx264", pix_fmt_out="yuv420p", quality=None,
                            output_params=["-vf", pad, "-preset", "veryfast", "-crf", "20",
@@ -172,9 +172,10 @@ class FfmpegWriter(FrameWriter):
         self.tmp.unlink(missing_ok=True)
 
 
-def make_writer(fmt: str, target: Path, size: tuple[int, int], fps: float, transparent: bool = False) -> FrameWriter:
+def make_writer(fmt: str, target: Path, size: tuple[int, int], fps: float, transparent: bool = False,
+                background: str = "white") -> FrameWriter:
     if fmt == "png":
         return PngSequenceWriter(target, size, fps, transparent)
     if fmt in ("gif", "mp4"):
-        return FfmpegWriter(target, size, fps, fmt)
+        return FfmpegWriter(target, size, fps, fmt, pad_color=background)
     raise NnvizError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}, svg")

@@ -65,6 +65,7 @@ class NetworkCanvas(QWidget):
         self.theme = THEMES["light"]
         self.show_all_edges = False
         self.font_scale = 1.0
+        self.transparent = False  # export with a transparent background: nothing fills behind the network
         self.layers: tuple[int, ...] = (2, 1)
         self.activation_names: tuple[str, ...] = ("sigmoid",)
         self.input_names: tuple[str, ...] = ("x1", "x2")
@@ -291,7 +292,8 @@ class NetworkCanvas(QWidget):
         p = QPainter(self)
         try:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.fillRect(self.rect(), QColor(self.theme["background"]))
+            if not self.transparent:
+                p.fillRect(self.rect(), QColor(self.theme["background"]))
             self._paint_layer_highlights(p)
             self._paint_edges(p)
             self._paint_edge_highlights(p)
