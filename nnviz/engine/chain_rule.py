@@ -37,7 +37,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
 
 __all__ = ["ChainPath", "ChainRule", "chain_rule", "count_paths", "numeric_derivative",
-           "path_highlight", "NUMERIC_STEP"]
+           "path_highlight", "weight_symbol", "NUMERIC_STEP"]
 
 #: Step of the five-point central difference; its error is O(h⁴) (≈ 1e-16 · f⁽⁵⁾) plus
 #: rounding ε·|L|/h ≈ 1e-12: far below the 1e-6 agreement the inspector promises.
@@ -181,7 +181,7 @@ def _k_best_paths(weights, slopes, delta, layer: int, to: int, k: int) -> list[t
     weights[l]: (n_{l+1}, n_l) matrices; slopes[l]: f′(z) of weight layer l (1-D);
     delta: the output δ (1-D)."""
     L = len(weights)
-    with np.errstate(divide="ignore"):
+    with np.errstate(all="ignore"):  # log 0 = −inf (a dead path), inf − inf = NaN (diverged)
         score = np.log(np.abs(delta))[:, None]  # (n_out, 1): one path per output neuron
         paths = np.arange(len(delta))[:, None, None]  # (n, K, depth): each path's neurons, own first
         for l in range(L - 1, layer, -1):
@@ -212,15 +212,15 @@ def chain_rule(network: Network, x, y, layer: int, to: int, frm: int, max_paths:
     _check(network, layer, to, frm)
     x = np.asarray(x, dtype=np.float64).reshape(1, -1)
     y = np.asarray(y, dtype=np.float64).reshape(1, -1)
-    with np.errstate(all="ignore"):
-        trace = network.trace(x, y)
     L = network.n_layers
     n_in = network.layers[layer]
     is_bias = frm == n_in
     weights = [np.asarray(w, dtype=np.float64) for w in network.weights]
-    zs = [lt.z[0] for lt in trace.layers]
-    slopes = [np.asarray(act.derivative(z[None, :]), dtype=np.float64)[0]
-              for act, z in zip(network.activations[:-1], zs[:-1])]
+    with np.errstate(all="ignore"):  # a diverged network gives inf/NaN, not warnings
+        trace = network.trace(x, y)
+        zs = [lt.z[0] for lt in trace.layers]
+        slopes = [np.asarray(act.derivative(z[None, :]), dtype=np.float64)[0]
+                  for act, z in zip(network.activations[:-1], zs[:-1])]
     delta = np.asarray(trace.layers[-1].delta[0], dtype=np.float64)
     inputs = [trace.x[0]] + [lt.a[0] for lt in trace.layers]
     a_frm = 1.0 if is_bias else float(inputs[layer][frm])
@@ -271,8 +271,9 @@ def chain_rule(network: Network, x, y, layer: int, to: int, frm: int, max_paths:
     lt = trace.layers[layer]
     trace_value = float(lt.grad_b[to] if is_bias else lt.grad_w[to, frm])
     numeric = numeric_derivative(network, x, y, layer, to, frm)
-    absolute = abs(total - numeric)
-    scale = max(abs(total), abs(numeric), RELATIVE_FLOOR)
+    with np.errstate(all="ignore"):
+        absolute = abs(total - numeric)
+        scale = max(abs(total), abs(numeric), RELATIVE_FLOOR)
     value = float(network.biases[layer][to] if is_bias else network.weights[layer][to, frm])
     return ChainRule(
         layer=layer, to=to, frm=frm, is_bias=is_bias, value=value, loss=float(trace.loss),

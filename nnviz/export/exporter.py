@@ -121,8 +121,8 @@ def iter_export(spec: ExportSpec):
             raise
         return writer.close()
     finally:
-        scene.close()
-        scene.deleteLater()
+        scene.dispose()
+
 
 
 def preview(spec: ExportSpec):
@@ -132,8 +132,8 @@ def preview(spec: ExportSpec):
         next(iter(frames(spec, scene)), None)
         return scene.render_frame()
     finally:
-        scene.close()
-        scene.deleteLater()
+        scene.dispose()
+
 
 
 def make_scene(spec: ExportSpec) -> ExportScene:

@@ -116,6 +116,16 @@ class ExportScene(QWidget):
             painter.end()
         return image
 
+    def dispose(self) -> None:
+        """Close the plots the way pyqtgraph wants (each view clears its scene) before this
+        widget goes to the garbage collector: freed later at random, their graphics items
+        could be deleted twice and crash the process."""
+        import pyqtgraph as pg
+
+        for view in self.findChildren(pg.GraphicsView):
+            view.close()
+        self.close()
+
     def view_widget(self, name: str) -> QWidget:
         """One view for stills: the canvas, a plot, or the whole scene."""
         return {"canvas": self.canvas, "boundary": self.views.boundary, "loss": self.views.loss,

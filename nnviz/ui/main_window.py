@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow,
+    QApplication, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMenu,
     QMessageBox, QScrollArea, QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
                     self.recent_menu = menu.addMenu("Open &recent")
             if title == "&Lessons":
                 self._add_builtin_lessons(menu)
+        # Instruments (filled once the plots exist) goes before Help
+        self.instruments_menu = QMenu("&Instruments", self)
+        bar.insertMenu(bar.actions()[-1], self.instruments_menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -209,10 +212,75 @@ class MainWindow(QMainWindow):
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
         self.apply_theme("dark" if self.actions_["dark"].isChecked() else "light")
         self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot)
+        self._build_instruments()
         if self.lesson is not None:
             self._show_lesson_state(self.lesson_panel.index)
             return
         self._update_plots()
+
+    def _build_instruments(self) -> None:
+        """The teaching instruments as dock widgets (hidden at first; the Instruments menu
+        shows them). Each is fed by the controller's snapshots, like the other views."""
+        from PySide6.QtWidgets import QDockWidget
+
+        from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel
+        from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel
+        from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel
+        from nnviz.ui.instruments.init_lab_panel import InitLabPanel
+        from nnviz.ui.instruments.loss_panel import LossPanel
+        from nnviz.ui.instruments.optimizer_panel import OptimizerPanel
+
+        c = self.controller
+        panels = {
+            "chain_rule": ("Chain rule", ChainRulePanel(controller=c, canvas=self.canvas), "Ctrl+1"),
+            "gradient_flow": ("Gradient flow", GradientFlowPanel(controller=c), "Ctrl+2"),
+            "dead_neurons": ("Dead neurons", DeadNeuronPanel(controller=c, canvas=self.canvas), "Ctrl+3"),
+            "init_lab": ("Initialization lab", InitLabPanel(controller=c), "Ctrl+4"),
+            "optimizers": ("Optimizers", OptimizerPanel(controller=c), "Ctrl+5"),
+            "losses": ("Loss functions", LossPanel(controller=c), "Ctrl+6"),
+        }
+        self.instruments = {}
+        self.docks = {}
+        menu = self.instruments_menu
+        for key, (title, panel, shortcut) in panels.items():
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(panel)
+            dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.hide()
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(shortcut)
+            menu.addAction(toggle)
+            self.instruments[key] = panel
+            self.docks[key] = dock
+        first = self.docks["chain_rule"]
+        for dock in list(self.docks.values())[1:]:
+            self.tabifyDockWidget(first, dock)  # one tabbed area: the plots keep their room
+        for dock in self.docks.values():
+            dock.visibilityChanged.connect(lambda shown, d=dock: shown and d.raise_())
+        self.resizeDocks([first], [330], Qt.Orientation.Vertical)
+        self.canvas.weightInspected.connect(self._inspect_weight)
+        dark = self.actions_["dark"].isChecked()
+        for panel in self.instruments.values():
+            panel.apply_theme(dark)
+        state = self.settings.get("window_state")
+        if state:
+            self.restoreState(state)  # the docks as they were left
+
+    def _instruments_drive_canvas(self, on: bool) -> None:
+        """Chain-rule paths and dead-neuron marks belong to free exploration, not to a lesson."""
+        for key in ("chain_rule", "dead_neurons"):
+            panel = getattr(self, "instruments", {}).get(key)
+            if panel is not None:
+                panel.set_canvas(self.canvas if on else None)
+        if not on:
+            self.canvas.set_dead(())
+
+    def _inspect_weight(self, layer: int, row: int, col: int) -> None:
+        self.docks["chain_rule"].show()
+        self.docks["chain_rule"].raise_()
+        self.instruments["chain_rule"].inspect(layer, row, col)
 
     def _build_layer_bar(self) -> QWidget:
         bar = QWidget()
@@ -599,7 +667,8 @@ class MainWindow(QMainWindow):
         if app is not None and app.style().name().lower() == "fusion":
             app.setPalette(dark_palette() if dark else app.style().standardPalette())
         self.canvas.set_theme(name)
-        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
+        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot,
+                     *getattr(self, "instruments", {}).values()):
             if plot is not None:
                 plot.apply_theme(dark)
 
@@ -677,6 +746,7 @@ class MainWindow(QMainWindow):
                             + problems[0])
             return False
         self.controller.pause()
+        self._instruments_drive_canvas(False)  # the lesson owns the canvas now
         self.lesson, self.lesson_player = lesson, player
         self.left.setCurrentWidget(self.lesson_panel)
         self._set_lesson_keys(True)
@@ -771,6 +841,7 @@ class MainWindow(QMainWindow):
         self.left.setCurrentIndex(0)
         self._set_lesson_keys(False)
         self.layer_bar.parentWidget().show()
+        self._instruments_drive_canvas(True)
         if self.plots_ready:
             self.loss_plot.show()
         self._on_problem(self.controller.problem)
@@ -789,4 +860,5 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.settings.set("clean_exit", True)
         self.settings.sync()
+
         super().closeEvent(event)

@@ -204,3 +204,13 @@ def test_a_weight_that_does_not_exist_is_a_user_error(where):
     net, x, y = make_net([2, 3, 1], ["tanh", "sigmoid"], "bce")
     with pytest.raises(NnvizError):
         chain_rule(net, x, y, *where)
+
+
+def test_a_diverged_network_gives_nan_without_warnings():
+    net = Network([2, 3, 3, 1], ["gelu", "relu", "sigmoid"], "bce")
+    net.params[:] = 1e120  # cubes overflow, ∞ − ∞ appears
+    rule = chain_rule(net, [1.0, 2.0], [1.0], 0, 0, 0, max_paths=2)
+    assert len(rule.paths) == 2 and rule.n_paths == 3
+    net.params[:] = np.nan
+    rule = chain_rule(net, [1.0, 2.0], [1.0], 0, 0, 0)
+    assert np.isnan(rule.total) and np.isnan(rule.trace_value)

@@ -81,8 +81,7 @@ def scenes():
     made: list[ExportScene] = []
     yield made
     for scene in made:
-        scene.close()
-        scene.deleteLater()
+        scene.dispose()
     QApplication.processEvents()
 
 

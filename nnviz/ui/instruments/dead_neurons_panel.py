@@ -1,0 +1,301 @@
+"""The dead-neuron monitor: which ReLU neurons never fire on the training data, since when.
+
+On every snapshot the panel runs the training inputs through its own display copy of
+the network, lists the ReLU neurons whose z ≤ 0 for every input (with the epoch and
+step when each was first seen dead), marks them on the canvas (``set_dead``), and plots
+how many there are over training. "Switch to leaky ReLU" rebuilds the problem with
+leaky ReLU, whose slope 0.01 for z ≤ 0 means no neuron can die.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtGui
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+)
+
+from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
+from nnviz.engine.network import Network
+from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row
+from nnviz.ui.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
+
+__all__ = ["DeadNeuronPanel"]
+
+PROCESS_INTERVAL = 0.1  # seconds between checks while training plays
+_COLORS = {
+    False: {"dead": "#c5221f", "revived": "#188038", "inactive": "#b06000", "muted": "#5f6368", "curve": "#c5221f"},
+    True: {"dead": "#f28b82", "revived": "#81c995", "inactive": "#fdd663", "muted": "#9aa0a6", "curve": "#f28b82"},
+}
+
+
+class DeadNeuronPanel(QWidget):
+    """Counts and lists dead ReLU neurons, marks them on ``canvas``, offers leaky ReLU."""
+
+    #: Emitted with the dead list [(layer from 1, neuron from 0)] whenever it is recomputed.
+    deadChanged = Signal(list)
+
+    def __init__(self, controller=None, parent=None, canvas=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.canvas = canvas
+        self.network: Network | None = None  # display copy: never the controller's live one
+        self.dataset = None
+        self.tracker = DeadNeuronTracker()
+        self.dead: list[tuple[int, int]] = []
+        self.inactive: list[tuple[int, int]] = []
+        self._pending = None  # the latest snapshot not yet checked
+        self._steps: list[float] = []
+        self._counts: list[float] = []
+        self._rows: list = []
+        self._y_ticks: tuple[int, int] | None = None
+        self._dark = False
+        self._throttle = SnapshotThrottle(self._process_pending, PROCESS_INTERVAL, self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        head = add_row(layout)
+        self.title = QLabel("Dead ReLU neurons")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        self.count_label = QLabel("0")
+        self.count_label.setObjectName("dead_count")
+        big = self.count_label.font()
+        big.setBold(True)
+        big.setPointSizeF(big.pointSizeF() * 1.6)
+        self.count_label.setFont(big)
+        head.addWidget(self.count_label)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        self.list = QListWidget()
+        self.list.setObjectName("dead_list")
+        self.list.setAlternatingRowColors(True)
+        layout.addWidget(self.list, 1)
+
+        self._plot_widget = _new_plot_widget()
+        self._plot_widget.setMinimumHeight(90)
+        self._plot_widget.setMaximumHeight(120)
+        self.plot: pg.PlotItem = self._plot_widget.getPlotItem()
+        self.plot.setLabel("left", "dead")
+        self.plot.setLabel("bottom", "step")
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.curve = pg.PlotDataItem(antialias=True)
+        self.plot.addItem(self.curve)
+        layout.addWidget(self._plot_widget)
+
+        row = add_row(layout)
+        self.leaky_button = QPushButton("Switch to leaky ReLU")
+        self.leaky_button.setObjectName("dead_switch_leaky")
+        self.leaky_button.setToolTip("Leaky ReLU keeps a slope of 0.01 for z ≤ 0, so a neuron can always "
+                                     "recover. Rebuilds the network and restarts training.")
+        row.addWidget(self.leaky_button)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        row.addWidget(self.hint, 1)
+
+        self.leaky_button.clicked.connect(self.switch_to_leaky)
+        self.apply_theme(False)
+        self._show()
+        _cache_decorations(self._plot_widget)
+        if controller is not None:
+            controller.problemChanged.connect(self._on_problem)
+            controller.snapshotChanged.connect(self._on_snapshot)
+            self._on_problem(controller.problem)
+            if controller.snapshot is not None:
+                self._on_snapshot(controller.snapshot)
+
+    # ---- plain API -------------------------------------------------------------------------
+
+    def set_canvas(self, canvas) -> None:
+        self.canvas = canvas
+        if canvas is not None:
+            canvas.set_dead(self.dead)
+
+    def set_state(self, network: Network, dataset, step: int = 0, epoch: int = 0) -> None:
+        """Check ``network`` (copied) on dataset.x_train, as at (step, epoch)."""
+        self._set_architecture(network.layers, network.activation_names, network.loss_name)
+        self.dataset = dataset
+        self._check(network.params, step, epoch)
+
+    def set_snapshot(self, snapshot, network_template: Network | None = None, dataset=None) -> None:
+        """Check the weights of a Snapshot; ``network_template`` gives the architecture."""
+        if network_template is not None:
+            self._set_architecture(network_template.layers, network_template.activation_names,
+                                   network_template.loss_name)
+        if dataset is not None:
+            self.dataset = dataset
+        self._check(snapshot.params, snapshot.step, snapshot.epoch, tuple(snapshot.layers))
+
+    def reset(self) -> None:
+        """Forget the history (a new network)."""
+        self.tracker.reset()
+        self.dead, self.inactive = [], []
+        self._steps, self._counts = [], []
+        self._pending = None
+        self._show()
+        if self.canvas is not None:
+            self.canvas.set_dead([])
+
+    def entries(self) -> list[str]:
+        """The list's lines, e.g. "layer 2, neuron 3: dead since epoch 14 (step 700)"."""
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def history(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, number of dead neurons) as checked."""
+        return np.array(self._steps, dtype=float), np.array(self._counts, dtype=float)
+
+    def switch_to_leaky(self) -> None:
+        """Rebuild the controller's problem with leaky ReLU as the hidden activation."""
+        c = self.controller
+        if c is None or c.problem.activation != "relu":
+            return
+        c.set_problem(replace(c.problem, activation="leaky_relu"))
+
+    def apply_theme(self, dark: bool) -> None:
+        self._dark = bool(dark)
+        theme = _theme(self._dark)
+        self._plot_widget.setBackground(theme.background)
+        _style_plot(self.plot, theme)
+        self.curve.setPen(pg.mkPen(_COLORS[self._dark]["curve"], width=2))
+        muted = _COLORS[self._dark]["muted"]
+        self.hint.setStyleSheet(f"QLabel {{ color: {muted}; }}")
+        self._show()
+
+    # ---- controller ------------------------------------------------------------------------
+
+    def _on_problem(self, problem) -> None:
+        net = self.controller.network  # metadata only, read while the controller is rebuilt
+        self._set_architecture(net.layers, net.activation_names, net.loss_name)
+        self.dataset = self.controller.dataset
+        self.reset()
+
+    def _on_snapshot(self, snapshot) -> None:
+        self._pending = snapshot
+        self._throttle.request(self.controller.running)
+
+    def _process_pending(self) -> None:
+        snap, self._pending = self._pending, None
+        if snap is not None:
+            self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers))
+
+    # ---- internals -------------------------------------------------------------------------
+
+    def _set_architecture(self, layers, activation_names, loss_name) -> None:
+        key = (tuple(layers), tuple(activation_names), loss_name)
+        if self.network is not None and (self.network.layers, self.network.activation_names,
+                                         self.network.loss_name) == key:
+            return
+        self.network = Network(layers, activation_names, loss_name)
+        self.reset()
+
+    def _check(self, params, step: int, epoch: int, layers: tuple | None = None) -> None:
+        net, data = self.network, self.dataset
+        if net is None or data is None or (layers is not None and layers != net.layers) \
+                or data.x_train.shape[1] != net.layers[0]:
+            return
+        net.set_params(params)
+        self.dead = dead_neurons(net, data.x_train)
+        self.inactive = inactive_neurons(net, data.x_train)
+        if self.tracker.last_step is not None and step < self.tracker.last_step:
+            self._steps, self._counts = [], []
+        self.tracker.update(self.dead, step, epoch)
+        if self._steps and self._steps[-1] == step:
+            self._counts[-1] = len(self.dead)
+        else:
+            self._steps.append(float(step))
+            self._counts.append(float(len(self.dead)))
+        if self.canvas is not None:
+            self.canvas.set_dead(self.dead)
+        self._show()
+        self.deadChanged.emit(list(self.dead))
+
+    def _relu_count(self, name: str = "relu") -> int:
+        net = self.network
+        return 0 if net is None else sum(n for n, a in zip(net.layers[1:], net.activation_names) if a == name)
+
+    def _show(self) -> None:
+        colors = _COLORS[self._dark]
+        n_relu = self._relu_count()
+        n_dead = len(self.dead)
+        self.count_label.setText(f"{n_dead} / {n_relu}" if n_relu else "–")
+        self.count_label.setStyleSheet(
+            f"QLabel {{ color: {colors['dead'] if n_dead else colors['muted']}; }}")
+        net = self.network
+        if net is None:
+            text = "No network yet."
+        elif n_relu:
+            pct = 100.0 * n_dead / n_relu
+            text = (f"<b>{n_dead}</b> of {n_relu} ReLU neurons {'is' if n_dead == 1 else 'are'} dead "
+                    f"({pct:.0f} %): z ≤ 0 for every training input, so ReLU′(z) = 0 and their "
+                    "weights get no gradient at all." if n_dead else
+                    f"None of the {n_relu} ReLU neurons is dead: each fires (z > 0) for some training input.")
+        elif self._relu_count("leaky_relu"):
+            k = len(self.inactive)
+            text = (f"Leaky ReLU: no neuron can die (f′ = 0.01 for z ≤ 0). "
+                    f"{k} {'is' if k == 1 else 'are'} silent on all the data but still learn{'s' if k == 1 else ''}.")
+        else:
+            hidden = ", ".join(sorted(set(net.activation_names[:-1]))) or net.activation_names[-1]
+            text = f"This network uses {hidden}: only ReLU neurons can die."
+        self.summary.setText(text)
+
+        rows = []
+        for neuron in self.dead:
+            rec = self.tracker.records.get(neuron)
+            l, k = neuron
+            line = f"layer {l}, neuron {k + 1}: dead"
+            if rec is not None:
+                line += f" since epoch {rec.since_epoch} (step {rec.since_step})"
+                if rec.first_step != rec.since_step:
+                    line += f", first died at step {rec.first_step}"
+            rows.append(("✗  " + line, neuron, colors["dead"]))
+        for neuron in self.inactive:
+            l, k = neuron
+            rows.append((f"◌  layer {l}, neuron {k + 1}: inactive (leaky: z ≤ 0 everywhere, still learns)",
+                         neuron, colors["inactive"]))
+        dead_now = set(self.dead)
+        for neuron, (step, epoch) in sorted(self.tracker.revived.items()):
+            if neuron not in dead_now:
+                l, k = neuron
+                rows.append((f"↺  layer {l}, neuron {k + 1}: revived at epoch {epoch} (step {step})",
+                             neuron, colors["revived"]))
+        if rows != self._rows:  # rebuilt only when it changed: keeps the scroll position
+            self._rows = rows
+            self.list.clear()
+            for text, neuron, color in rows:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, neuron)
+                item.setForeground(QtGui.QColor(color))
+                self.list.addItem(item)
+
+        steps, counts = self.history()
+        self.curve.setData(x=steps, y=counts)
+        top = int(max(1.0, float(counts.max()) if counts.size else 1.0))
+        step = max(1, -(-top // 3))
+        if (top, step) != self._y_ticks:  # whole numbers only, 0 included
+            self._y_ticks = (top, step)
+            self.plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, top + step, step)], []])
+        self.plot.setYRange(-0.12 * top, top * 1.15, padding=0.0)
+        if steps.size:
+            self.plot.setXRange(float(steps[0]), float(max(steps[-1], steps[0] + 1)), padding=0.02)
+
+        c = self.controller
+        relu_problem = c is not None and c.problem.activation == "relu"
+        self.leaky_button.setEnabled(relu_problem)
+        if c is None:
+            self.hint.setText("")
+        elif relu_problem:
+            self.hint.setText("Slope 0.01 for z ≤ 0: neurons can always recover (restarts training).")
+        else:
+            self.hint.setText(f"Hidden activation: {c.problem.activation}.")

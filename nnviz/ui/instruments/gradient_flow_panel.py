@@ -1,0 +1,400 @@
+"""Gradient flow: mean |∂L/∂W| of every layer over training, on a log scale.
+
+The live chart is fed from snapshots (``snapshot.grad_weights``: the gradient of the
+step's mini-batch). "Compare sigmoid vs ReLU" trains two fresh deep networks
+(2-8-8-8-8-8-8-1 by default, same data, same seed) and shows their curves side by side:
+with the sigmoid the first layers' gradients vanish, with ReLU they do not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtGui
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from nnviz.engine.datasets import make_dataset
+from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_run, layer_gradient_norms
+from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, format_number
+from nnviz.ui.plots import _cache_decorations, _style_plot, _theme
+
+__all__ = ["GradientFlowPanel", "layer_colors"]
+
+FLOOR = 1e-16  # a zero gradient is drawn here on the log axis (log 0 is not a number)
+REDRAW_INTERVAL = 0.1  # seconds between redraws while training plays
+COMPARE_EPOCHS = 30
+COMPARE_ACTIVATIONS = ("sigmoid", "relu")
+COMPARE_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU"}
+RECENT = 50  # snapshots the live ratio is the median of
+#: the controller's data is used for the comparison when it is this small, else circles
+MAX_COMPARE_INPUTS, MAX_COMPARE_SAMPLES = 16, 2000
+
+
+def layer_colors(n: int, dark: bool = False) -> list[QtGui.QColor]:
+    """n colours from deep purple (layer 1, next to the inputs) to orange (the output layer)."""
+    lo, hi = (0.3, 0.95) if dark else (0.0, 0.8)
+    cmap = pg.colormap.get("plasma")
+    return [cmap.map(lo + (hi - lo) * (i / max(n - 1, 1)), mode="qcolor") for i in range(n)]
+
+
+def _log_range(arrays) -> tuple[float, float] | None:
+    """(low, high) log₁₀ over the finite positive values of ``arrays``."""
+    lo, hi = np.inf, -np.inf
+    for a in arrays:
+        a = np.asarray(a, dtype=np.float64)
+        a = a[np.isfinite(a) & (a > 0)]
+        if a.size:
+            lo, hi = min(lo, float(np.log10(a.min()))), max(hi, float(np.log10(a.max())))
+    return None if not np.isfinite(lo) else (lo, hi)
+
+
+class _DecadeAxis(pg.AxisItem):
+    """Log-axis labels only at whole decades, as 0.01 … 100 or 10ⁿ (short enough for a
+    narrow axis); the minor ticks keep their marks."""
+
+    def logTickStrings(self, values, scale, spacing):
+        out = []
+        for v in values:
+            e = float(v)
+            if abs(e - round(e)) > 1e-6:
+                out.append("")
+            elif -2 <= round(e) <= 2:
+                out.append(f"{10.0 ** round(e):g}")
+            else:
+                out.append("10" + str(int(round(e))).translate(_SUP))
+        return out
+
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _flow_plot_widget() -> pg.PlotWidget:
+    widget = pg.PlotWidget(axisItems={"left": _DecadeAxis("left"), "bottom": pg.AxisItem("bottom")})
+    plot = widget.getPlotItem()
+    plot.hideButtons()
+    plot.layout.setContentsMargins(4, 6, 10, 4)
+    for name in ("left", "bottom"):
+        plot.getAxis(name).enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(42)  # the panel's title names the quantity
+    return widget
+
+
+class _GrowingTable:
+    """Rows appended one at a time into a buffer that doubles when full."""
+
+    def __init__(self, width: int):
+        self.data = np.empty((256, width))
+        self.steps = np.empty(256)
+        self.n = 0
+
+    def append(self, step: float, row: np.ndarray) -> None:
+        if self.n == len(self.steps):
+            self.data = np.concatenate([self.data, np.empty_like(self.data)])
+            self.steps = np.concatenate([self.steps, np.empty_like(self.steps)])
+        self.steps[self.n] = step
+        self.data[self.n] = row
+        self.n += 1
+
+    def replace_last(self, row: np.ndarray) -> None:
+        self.data[self.n - 1] = row
+
+
+class _FlowPlot:
+    """One log-scale plot with one curve per layer (items made once, reused)."""
+
+    def __init__(self, x_label: str, titled: bool = False):
+        self.widget = _flow_plot_widget()
+        self.plot: pg.PlotItem = self.widget.getPlotItem()
+        self.plot.setLogMode(x=False, y=True)
+        self.plot.setLabel("bottom", x_label)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.plot.enableAutoRange(y=False)
+        self.plot.setMouseEnabled(x=True, y=False)
+        # (no parentless QLabel: it is placed in a layout by the panel, or not made at all)
+        self.title = QLabel() if titled else None
+        if self.title is not None:
+            self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            font = self.title.font()
+            font.setBold(True)
+            self.title.setFont(font)
+        self.curves: list[pg.PlotDataItem] = []
+        self.n_layers = 0
+        self.dark = False
+
+    def set_data(self, x: np.ndarray, norms: np.ndarray) -> None:
+        """norms: (n, L); a curve per column, shown on the log axis (0 → FLOOR)."""
+        L = norms.shape[1] if norms.ndim == 2 else 0
+        while len(self.curves) < L:
+            curve = pg.PlotDataItem(antialias=True, connect="finite")
+            self.plot.addItem(curve)
+            self.curves.append(curve)
+        colors = layer_colors(L, self.dark)
+        for l, curve in enumerate(self.curves):
+            if l >= L:
+                curve.setData(x=np.zeros(0), y=np.zeros(0))
+                curve.setVisible(False)
+                continue
+            y = np.where(np.isfinite(norms[:, l]), np.maximum(norms[:, l], FLOOR), np.nan)
+            curve.setPen(pg.mkPen(colors[l], width=2))
+            curve.setData(x=x, y=y)
+            curve.setVisible(True)
+        self.n_layers = L
+
+    def set_y_range(self, rng: tuple[float, float] | None) -> None:
+        """The log₁₀ range of the data, a little padded."""
+        if rng is None:
+            return
+        lo, hi = rng
+        pad = 0.06 * max(hi - lo, 1.0)
+        self.plot.setYRange(lo - pad, hi + pad, padding=0.0)
+
+    def apply_theme(self, dark: bool) -> None:
+        self.dark = dark
+        theme = _theme(dark)
+        self.widget.setBackground(theme.background)
+        _style_plot(self.plot, theme)
+        for curve, color in zip(self.curves, layer_colors(len(self.curves), dark)):
+            curve.setPen(pg.mkPen(color, width=2))
+
+
+class GradientFlowPanel(QWidget):
+    """Mean |∂L/∂W| per layer over training (live) and a sigmoid-vs-ReLU comparison."""
+
+    comparisonFinished = Signal(object)  # dict name → (records, L) array
+
+    def __init__(self, controller=None, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self._table: _GrowingTable | None = None
+        self._last_step = -1
+        self._dark = False
+        self._dirty = False
+        self.comparison: dict[str, np.ndarray] = {}
+        self.comparison_info = ""
+        self._throttle = SnapshotThrottle(self._redraw_if_visible, REDRAW_INTERVAL, self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        head = add_row(layout, margins=(10, 6, 8, 0))
+        self.title = QLabel("Gradient flow: mean |∂L/∂W| per layer")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        self.compare_button = QPushButton("Compare sigmoid vs ReLU")
+        self.compare_button.setObjectName("gradient_flow_compare")
+        self.compare_button.setToolTip(
+            f"Train a deep {'-'.join(map(str, DEEP_LAYERS))} network twice for {COMPARE_EPOCHS} epochs, "
+            "once with sigmoid and once with ReLU (same data, same seed), and compare their gradients")
+        head.addWidget(self.compare_button)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.live = _FlowPlot("step")
+        self.tabs.addTab(self.live.widget, "During training")
+        compare_page = QWidget()
+        grid = QHBoxLayout(compare_page)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        self.compare_plots: dict[str, _FlowPlot] = {}
+        for i, name in enumerate(COMPARE_ACTIVATIONS):
+            fp = _FlowPlot("epoch", titled=True)
+            col = add_row(grid, vertical=True, stretch=1, spacing=0, margins=(0, 4, 0, 0))
+            col.addWidget(fp.title)
+            col.addWidget(fp.widget, 1)
+            self.compare_plots[name] = fp
+        first, second = (self.compare_plots[n].plot for n in COMPARE_ACTIVATIONS)
+        second.setYLink(first)
+        second.setXLink(first)
+        self.tabs.addTab(compare_page, "Sigmoid vs ReLU")
+        layout.addWidget(self.tabs, 1)
+
+        self.legend = QLabel()
+        self.legend.setObjectName("gradient_flow_legend")
+        self.legend.setWordWrap(True)
+        self.legend.setContentsMargins(10, 0, 10, 0)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.legend)
+
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setContentsMargins(10, 0, 10, 6)
+        layout.addWidget(self.caption)
+
+        self.compare_button.clicked.connect(lambda: self.compare())
+        self.tabs.currentChanged.connect(lambda _: self._update_caption())
+        self.apply_theme(False)
+        self.clear()
+        _cache_decorations(*self.findChildren(pg.GraphicsView))
+        if controller is not None:
+            controller.problemChanged.connect(self._on_problem)  # a bound slot: disconnected with the panel
+            controller.snapshotChanged.connect(self._on_snapshot)
+            if controller.snapshot is not None:
+                self.set_snapshot(controller.snapshot)
+
+    # ---- live ----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget the live history (a new network or a reset)."""
+        self._table = None
+        self._last_step = -1
+        self.live.set_data(np.zeros(0), np.zeros((0, 0)))
+        self._update_caption()
+
+    def set_snapshot(self, snapshot, redraw: bool = True) -> None:
+        """Add the snapshot's mean |∂L/∂W| per layer (step 0, with no gradient yet, is skipped;
+        a step lower than the last one starts a new history)."""
+        if snapshot.step < self._last_step or (
+                self._table is not None and self._table.data.shape[1] != len(snapshot.layers) - 1):
+            self.clear()
+        if snapshot.step == 0:
+            self._last_step = 0
+            return
+        norms = layer_gradient_norms(snapshot.grad_weights)
+        if self._table is None:
+            self._table = _GrowingTable(len(norms))
+        if snapshot.step == self._last_step and self._table.n:
+            self._table.replace_last(norms)  # the same step shown again (e.g. an edited weight)
+        else:
+            self._table.append(snapshot.step, norms)
+        self._last_step = snapshot.step
+        if redraw:
+            self.redraw()
+        else:
+            self._dirty = True
+
+    def history(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (n,), norms (n, L)) of the live chart."""
+        t = self._table
+        if t is None:
+            return np.zeros(0), np.zeros((0, 0))
+        return t.steps[:t.n].copy(), t.data[:t.n].copy()
+
+    def redraw(self) -> None:
+        self._dirty = False
+        steps, norms = self.history()
+        self.live.set_data(steps, norms)
+        if len(steps):
+            self.live.set_y_range(_log_range([norms]))
+            self.live.plot.setXRange(float(steps[0]), float(max(steps[-1], steps[0] + 1)), padding=0.02)
+        self._update_caption()
+
+    def live_ratio(self) -> float:
+        """first / last layer's mean |∂L/∂W|, median over the recent snapshots."""
+        _, norms = self.history()
+        return flow_ratio(norms[-RECENT:]) if len(norms) else float("nan")
+
+    def _on_problem(self, problem) -> None:
+        self.clear()
+
+    def _on_snapshot(self, snapshot) -> None:
+        running = self.controller is not None and self.controller.running
+        self.set_snapshot(snapshot, redraw=False)
+        self._throttle.request(running)
+
+    def _redraw_if_visible(self) -> None:
+        if self.controller is not None and self.controller.running and not self.isVisible():
+            return  # stays dirty; shown again → redraw
+        self.redraw()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.redraw()
+
+    # ---- comparison ----------------------------------------------------------------------
+
+    def _compare_dataset(self):
+        c = self.controller
+        if c is not None:
+            d = c.dataset
+            if d.x_train.shape[1] <= MAX_COMPARE_INPUTS and 0 < d.x_train.shape[0] <= MAX_COMPARE_SAMPLES:
+                return d, f"the current data ({c.problem.dataset})"
+        return make_dataset("circles", samples=500, noise=0.1, test_fraction=0.5, seed=0), "circles"
+
+    def compare(self, dataset=None, epochs: int = COMPARE_EPOCHS, hidden=DEEP_LAYERS[1:-1],
+                seed: int | None = None) -> dict[str, np.ndarray]:
+        """Train the deep network with each activation (same data, seed and init) and show
+        both side by side; returns {activation: (epochs, L) norms}. Takes ~0.1 s on circles."""
+        what = "the given data"
+        if dataset is None:
+            dataset, what = self._compare_dataset()
+        if seed is None:
+            seed = self.controller.problem.seed if self.controller is not None else 0
+        n_out = dataset.num_classes if dataset.task == "multiclass" else 1
+        layers = [dataset.x_train.shape[1], *hidden, n_out]
+        QApplication.setOverrideCursor(QtGui.QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            result = {act: gradient_flow_run(layers, act, dataset, epochs=epochs, seed=seed)
+                      for act in COMPARE_ACTIVATIONS}
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.comparison = result
+        arch = "-".join(map(str, layers))
+        self.comparison_info = f"{arch} network, {epochs} epochs on {what}, seed {seed}"
+        self._show_comparison()
+        self.tabs.setCurrentIndex(1)
+        self.comparisonFinished.emit(result)
+        return result
+
+    def _show_comparison(self) -> None:
+        if not self.comparison:
+            return
+        rng = _log_range(self.comparison.values())
+        for name, fp in self.compare_plots.items():
+            norms = self.comparison[name]
+            fp.set_data(np.arange(1, len(norms) + 1, dtype=float), norms)
+            ratio = flow_ratio(norms)
+            fp.title.setText(f"{COMPARE_NAMES[name]}: layer 1 / layer {norms.shape[1]} = {format_number(ratio, 2)}")
+        first = self.compare_plots[COMPARE_ACTIVATIONS[0]]
+        first.set_y_range(rng)
+        n = len(next(iter(self.comparison.values())))
+        first.plot.setXRange(1, max(n, 2), padding=0.02)
+        self._update_caption()
+
+    def legend_names(self) -> list[str]:
+        """The legend's entries for the tab shown: "layer 1" … "layer L"."""
+        fp = self.live if self.tabs.currentIndex() == 0 else self.compare_plots[COMPARE_ACTIVATIONS[0]]
+        return [f"layer {l + 1}" for l in range(fp.n_layers)]
+
+    def _update_legend(self) -> None:
+        names = self.legend_names()
+        colors = layer_colors(len(names), self._dark)
+        items = [f"<span style='color:{c.name()}'>━━</span>&nbsp;{n}" for c, n in zip(colors, names)]
+        self.legend.setText(" &nbsp; ".join(items))
+        self.legend.setVisible(bool(names))
+
+    # ---- look ----------------------------------------------------------------------------
+
+    def _update_caption(self) -> None:
+        self._update_legend()
+        if self.tabs.currentIndex() == 1:
+            if self.comparison:
+                s, r = (flow_ratio(self.comparison[a]) for a in COMPARE_ACTIVATIONS)
+                text = (f"{self.comparison_info}. With the sigmoid (f′ ≤ ¼) layer 1 gets "
+                        f"{format_number(s, 2)} of the last layer's gradient: it vanishes. "
+                        f"With ReLU (f′ = 1 where active): {format_number(r, 2)}.")
+            else:
+                text = "Press “Compare sigmoid vs ReLU” to train both deep networks."
+        else:
+            ratio = self.live_ratio()
+            if np.isfinite(ratio):
+                text = (f"Layer 1 gets {format_number(ratio, 2)} × the last layer's mean |∂L/∂W| "
+                        f"(median of the last {min(RECENT, self.history()[0].size)} snapshots). "
+                        "Far below 1: the gradient vanishes on its way back.")
+            else:
+                text = "Train or step the network: each step adds one point per layer."
+        self.caption.setText(text)
+
+    def apply_theme(self, dark: bool) -> None:
+        self._dark = bool(dark)
+        for fp in (self.live, *self.compare_plots.values()):
+            fp.apply_theme(self._dark)
+        self._update_caption()
