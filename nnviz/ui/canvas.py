@@ -55,6 +55,7 @@ class NetworkCanvas(QWidget):
 
     weightClicked = Signal(int, int, int)
     weightInspected = Signal(int, int, int)  # right-click → "Inspect ∂L/∂w" (chain-rule panel)
+    painted = Signal()  # after each paint (the window builds its plots after the first one)
     zoomChanged = Signal(float)
 
     def __init__(self, parent=None):
@@ -303,6 +304,7 @@ class NetworkCanvas(QWidget):
             self._paint_labels(p)
         finally:
             p.end()
+        self.painted.emit()
 
     def _paint_layer_highlights(self, p: QPainter) -> None:
         s, ox, oy = self._scale_offset()

@@ -114,8 +114,8 @@ class MainWindow(QMainWindow):
                 menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
                 if key == "save":
                     self.recent_menu = menu.addMenu("Open &recent")
-            if title == "&Lessons":
-                self._add_builtin_lessons(menu)
+            if title == "&Lessons":  # the built-in lessons are read when the menu first opens
+                menu.aboutToShow.connect(lambda m=menu: self._add_builtin_lessons(m))
         # Instruments (filled once the plots exist) goes before Help
         self.instruments_menu = QMenu("&Instruments", self)
         bar.insertMenu(bar.actions()[-1], self.instruments_menu)
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.banner)
         centre_layout.addWidget(self._build_layer_bar())
         self.canvas = NetworkCanvas()
+        self.canvas.painted.connect(self._after_first_paint)
         self.views = ViewSet(self.canvas)
         centre_layout.addWidget(self.canvas, 1)
 
@@ -184,10 +185,10 @@ class MainWindow(QMainWindow):
     def plots_ready(self) -> bool:
         return self.loss_plot is not None
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self.plots_ready:
-            QTimer.singleShot(0, self.build_plots)
+    def _after_first_paint(self) -> None:
+        """The window has been painted once: now build what can wait (plots, instruments)."""
+        self.canvas.painted.disconnect(self._after_first_paint)
+        QTimer.singleShot(0, self.build_plots)
 
     def build_plots(self) -> None:
         """Create the plot column (boundary, loss, activation) and fill it with the current state."""
@@ -694,6 +695,9 @@ class MainWindow(QMainWindow):
         from nnviz.lessons.catalog import builtin_files
         from nnviz.lessons.model import LessonError, load_lesson_file
 
+        if getattr(self, "_lessons_listed", False):
+            return
+        self._lessons_listed = True
         menu.addSeparator()
         for path in builtin_files():
             try:

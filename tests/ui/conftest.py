@@ -53,6 +53,7 @@ def show_window(qtbot, window):
     window.resize(*WINDOW_SIZE)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.plots_ready, timeout=10000)  # built right after the first paint
     return window
 
 
