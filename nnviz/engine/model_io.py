@@ -108,7 +108,7 @@ def load_model(path) -> Network:
         raise NnvizError(f"{path}: {exc}") from None
 
 
-def write_atomic(path, text: str) -> None:
+def write_atomic(path, text: str | bytes) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``,
     so a crash or full disk never leaves a half-written file under the real name."""
     path = Path(path)
@@ -118,8 +118,8 @@ def write_atomic(path, text: str) -> None:
     except OSError as exc:
         raise NnvizError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
         umask = os.umask(0)  # mkstemp made it private (0600): give it the usual permissions

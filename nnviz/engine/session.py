@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -38,6 +37,7 @@ import numpy as np
 
 from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.model_io import write_atomic
 from nnviz.engine.network import Network, validate_architecture
 from nnviz.engine.optimizers import make_optimizer
 from nnviz.engine.trainer import TrainConfig, Trainer
@@ -198,31 +198,6 @@ def session_to_dict(trainer: Trainer, problem: dict | None = None, history_rows=
     }
 
 
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path`` (as
-    model_io.write_atomic, for bytes): a crash never leaves a half-written session."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise NnvizError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)  # mkstemp made it private (0600): give it the usual permissions
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise NnvizError(f"{path}: cannot write it ({exc.strerror or exc})") from None
-
-
 def save_session(path, trainer: Trainer, problem: dict | None = None, history_rows=None,
                  extra: dict | None = None, *, compress: bool = True) -> None:
     """Write the session to ``path`` atomically: gzip-compressed JSON, or plain JSON
@@ -233,7 +208,7 @@ def save_session(path, trainer: Trainer, problem: dict | None = None, history_ro
         data = gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)  # fast; any level reads
     else:
         data = (_pretty(doc) + "\n").encode("utf-8")
-    _write_bytes_atomic(Path(path), data)
+    write_atomic(Path(path), data)
 
 
 def _pretty(value, level: int = 0) -> str:

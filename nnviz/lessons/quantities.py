@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnviz.engine.network import Network
-from nnviz.engine.trainer import Trainer, accuracy
+from nnviz.engine.trainer import Trainer
 
 
 class QuantityError(ValueError):

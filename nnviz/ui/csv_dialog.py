@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from nnviz.engine.csv_data import CsvTable, LabelInfo, classify_labels, parse_csv_text, read_csv_text
+from nnviz.engine.csv_data import LabelInfo, classify_labels, parse_csv_text, read_csv_text
 from nnviz.engine.datasets import MAX_TEST_FRACTION, Dataset, load_csv_dataset
 from nnviz.engine.errors import NnvizError
 
