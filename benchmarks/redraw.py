@@ -16,6 +16,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from types import SimpleNamespace
 
@@ -91,7 +92,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=120)
     args = parser.parse_args()
-    os.environ.setdefault("NNVIZ_SETTINGS", os.path.join(os.path.dirname(__file__), ".bench-settings.ini"))
+    # settings (and the autosave beside them) go to a temporary folder, never into the repository
+    os.environ.setdefault("NNVIZ_SETTINGS", os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "settings.ini"))
     app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841
     print(f"{'what':34} {'fps':>8} {'target':>8}")
     for layers, target in TARGETS.items():
