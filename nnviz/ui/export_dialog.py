@@ -152,6 +152,15 @@ class ExportDialog(QDialog):
                                                  Qt.TransformationMode.SmoothTransformation)
         self.preview_label.setPixmap(pixmap)
 
+    def done(self, result: int) -> None:
+        """Closing stops the pending preview (it would build a scene for a closed dialog)."""
+        self._preview_timer.stop()
+        super().done(result)
+
+    def hideEvent(self, event) -> None:
+        self._preview_timer.stop()
+        super().hideEvent(event)
+
     # ---- running -------------------------------------------------------------------------------
 
     def start(self) -> None:

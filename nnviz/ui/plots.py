@@ -184,6 +184,15 @@ class _LegendSample(ItemSample):
         super().paint(p, *args)
 
 
+def fill_with_theme(widget: QWidget, theme) -> None:
+    """The widget's own background and text colours from a plot theme (light or dark)."""
+    widget.setAutoFillBackground(True)
+    palette = widget.palette()
+    palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
+    palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.foreground))
+    widget.setPalette(palette)
+
+
 def _cache_decorations(*views: pg.GraphicsView) -> None:
     """Axes, legends and labels are painted once into a pixmap and re-used until they change:
     replaying their text every frame costs more than everything else in a plot."""
@@ -383,11 +392,7 @@ class LossPlot(QWidget):
     def apply_theme(self, dark: bool) -> None:
         self._dark = dark
         theme = _theme(dark)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
-        palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.foreground))
-        self.setPalette(palette)
+        fill_with_theme(self, theme)
         self.log_checkbox.setStyleSheet(f"QCheckBox {{ color: {theme.foreground}; }}")
         train, test = theme.series
         pens = (

@@ -81,3 +81,22 @@ def make_window(qtbot):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture
+def make_controller(qtbot, request):
+    """Build SessionControllers (the test module's SMALL problem by default); all shut down after."""
+    from nnviz.ui.controller import SessionController
+    from nnviz.ui.problem import Problem
+
+    default = getattr(request.module, "SMALL", Problem(samples=100))
+    made = []
+
+    def make(problem=None):
+        c = SessionController(problem or default)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.shutdown()

@@ -16,27 +16,13 @@ from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from nnviz.engine.errors import NnvizError  # noqa: E402
 from nnviz.engine.trainer import TrainConfig, Trainer  # noqa: E402
-from nnviz.ui.controller import PhaseView, SessionController  # noqa: E402
+from nnviz.ui.controller import PhaseView  # noqa: E402
 from nnviz.ui.problem import Problem  # noqa: E402
 
 SMALL = Problem(samples=100)  # circles: 50 train / 50 test rows, batches of 10 → 5 steps per epoch
 DIVERGING = Problem(dataset="regression_plane", samples=100, activation="relu", hidden=(4,),
                     output_activation="linear", loss="mse",
                     train=TrainConfig(learning_rate=10.0, batch_size=10))
-
-
-@pytest.fixture
-def make_controller(qtbot):
-    made = []
-
-    def make(problem=SMALL):
-        c = SessionController(problem)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.shutdown()
 
 
 def reference(problem):

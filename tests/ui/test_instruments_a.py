@@ -19,7 +19,6 @@ from nnviz.engine.gradient_flow import flow_ratio  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import TrainConfig, Trainer  # noqa: E402
 from nnviz.ui.canvas import NetworkCanvas  # noqa: E402
-from nnviz.ui.controller import SessionController  # noqa: E402
 from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel, format_number  # noqa: E402
 from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel  # noqa: E402
 from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel  # noqa: E402
@@ -28,20 +27,6 @@ from nnviz.ui.problem import Problem  # noqa: E402
 SIZE = (520, 380)
 SMALL = Problem(samples=100)  # circles, 50 training rows, 5 steps per epoch
 RELU = Problem(samples=100, hidden=(6, 6), activation="relu", init="he")
-
-
-@pytest.fixture
-def make_controller(qtbot):
-    made = []
-
-    def make(problem=SMALL):
-        c = SessionController(problem)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.shutdown()
 
 
 class Widgets:

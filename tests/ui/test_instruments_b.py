@@ -13,7 +13,6 @@ from PySide6 import QtCore  # noqa: E402
 from nnviz.engine.loss_curves import loss_curves, per_sample_losses  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.optimizer_race import RACE_OPTIMIZERS  # noqa: E402
-from nnviz.ui.controller import SessionController  # noqa: E402
 from nnviz.ui.instruments.init_lab_panel import InitLabPanel  # noqa: E402
 from nnviz.ui.instruments.loss_panel import VALUE_RANGE, LossPanel  # noqa: E402
 from nnviz.ui.instruments.optimizer_panel import OptimizerPanel  # noqa: E402
@@ -33,17 +32,8 @@ def show(qtbot, widget):
 
 
 @pytest.fixture
-def controller(qtbot):
-    made = []
-
-    def make(problem=SMALL):
-        c = SessionController(problem)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.shutdown()
+def controller(make_controller):
+    return make_controller
 
 
 def visible_curves(ridges):

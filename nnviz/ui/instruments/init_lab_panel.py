@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.init_lab import InitStats, SymmetryTrack, init_statistics, train_and_track_symmetry
 from nnviz.engine.initializers import INITIALIZERS
-from nnviz.ui.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.ui.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["ACTIVATION_CHOICES", "DATA_CHOICES", "MAX_DEPTH", "TRAIN_EPOCHS", "InitLabPanel", "layer_colors"]
 
@@ -267,11 +267,7 @@ class InitLabPanel(QWidget):
     def apply_theme(self, dark: bool) -> None:
         self._dark = dark
         theme = _theme(dark)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
-        palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.foreground))
-        self.setPalette(palette)
+        fill_with_theme(self, theme)
         for ridges in (self.activation_ridges, self.gradient_ridges):
             ridges.apply_theme(dark)
         if self._stats is not None:

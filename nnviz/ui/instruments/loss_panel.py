@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from nnviz.engine.loss_curves import default_grid, loss_curves, per_sample_losses
 from nnviz.engine.network import Network
 from nnviz.ui.plots import (
+    fill_with_theme,
     NEGATIVE_COLOR, POSITIVE_COLOR, _cache_decorations, _LegendSample, _new_plot_widget, _style_legend,
     _style_plot, _theme,
 )
@@ -174,11 +175,7 @@ class LossPanel(QWidget):
     def apply_theme(self, dark: bool) -> None:
         self._dark = dark
         theme = _theme(dark)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
-        palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.foreground))
-        self.setPalette(palette)
+        fill_with_theme(self, theme)
         for label in (self.title_label, *self.heading_labels.values()):
             label.setStyleSheet(f"QLabel {{ color: {theme.foreground}; }}")
         axis = QtGui.QColor(theme.axis)

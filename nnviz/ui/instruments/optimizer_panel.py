@@ -26,7 +26,7 @@ from nnviz.engine.optimizer_race import (
     RACE_OPTIMIZERS, RacePath, contour_levels, contour_segments, flat_index, lecture_setup, loss_surface,
     param_label, race,
 )
-from nnviz.ui.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.ui.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["OPTIMIZER_COLORS", "OPTIMIZER_NAMES", "SOURCES", "OptimizerPanel"]
 
@@ -307,11 +307,7 @@ class OptimizerPanel(QWidget):
     def apply_theme(self, dark: bool) -> None:
         self._dark = dark
         theme = _theme(dark)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
-        palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.foreground))
-        self.setPalette(palette)
+        fill_with_theme(self, theme)
         for widget in (self._surface_widget, self._loss_widget):
             widget.setBackground(theme.background)
         for plot in (self.surface_plot, self.loss_plot):
