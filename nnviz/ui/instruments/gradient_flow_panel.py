@@ -386,9 +386,11 @@ class GradientFlowPanel(QWidget):
         else:
             ratio = self.live_ratio()
             if np.isfinite(ratio):
+                verdict = ("far below 1: the gradient vanishes on its way back" if ratio < 0.01 else
+                           "below 1: the gradient shrinks on its way back" if ratio < 0.5 else
+                           "the early layers still get a healthy gradient")
                 text = (f"Layer 1 gets {format_number(ratio, 2)} × the last layer's mean |∂L/∂W| "
-                        f"(median of the last {min(RECENT, self.history()[0].size)} snapshots). "
-                        "Far below 1: the gradient vanishes on its way back.")
+                        f"(median of the last {min(RECENT, self.history()[0].size)} snapshots): {verdict}.")
             else:
                 text = "Train or step the network: each step adds one point per layer."
         self.caption.setText(text)
