@@ -29,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.files import read_text
 
 MAX_CLASSES = 20
 """Integer labels with at most this many distinct values are class labels."""
@@ -94,17 +95,7 @@ def parse_csv_text(text: str, label: str) -> CsvTable:
 
 def _read_text(path: str | os.PathLike[str], label: str) -> str:
     """The file's text (UTF-8, optional BOM, universal newlines)."""
-    file = Path(path)
-    if not file.exists():
-        raise NnvizError(f"{label}: no such file")
-    if file.is_dir():
-        raise NnvizError(f"{label}: is a folder, not a file")
-    try:
-        return file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise NnvizError(f"{label}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise NnvizError(f"{label}: cannot read the file ({exc.strerror or exc})") from None
+    return read_text(path, "file", label)
 
 
 def _split_rows(text: str, label: str) -> tuple[list[_Row], str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.files import read_text
 from nnviz.engine.network import Network
 
 FORMAT = "nnviz-model"
@@ -90,14 +91,7 @@ def model_from_dict(data) -> Network:
 def load_model(path) -> Network:
     """Read and validate a model file; any problem is one NnvizError naming the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NnvizError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NnvizError(f"{path}: is a folder, not a model file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NnvizError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    text = read_text(path, "model file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

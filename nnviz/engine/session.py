@@ -37,6 +37,7 @@ import numpy as np
 
 from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.files import read_bytes
 from nnviz.engine.model_io import write_atomic
 from nnviz.engine.network import Network, validate_architecture
 from nnviz.engine.optimizers import make_optimizer
@@ -541,14 +542,7 @@ def _session_from_dict(data: dict) -> Session:
 
 
 def _read(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NnvizError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NnvizError(f"{path}: is a folder, not a session file") from None
-    except OSError as exc:
-        raise NnvizError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    raw = read_bytes(path, "session file")
     if not raw.strip():
         raise NnvizError(f"{path}: the file is empty")
     if raw[:2] == _GZIP_MAGIC:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.files import read_text
 
 PHASES = ("forward", "backward", "update")
 PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
@@ -397,9 +398,7 @@ def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = Non
 def load_lesson_file(path) -> Lesson:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LessonError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LessonError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+        text = read_text(path, "lesson file")
+    except NnvizError as exc:
+        raise LessonError(str(exc)) from None
     return parse_lesson(text, path.name, path.stem, path)

@@ -250,7 +250,7 @@ def test_directory(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "binary.json"
     path.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(NnvizError, match="cannot read it"):
+    with pytest.raises(NnvizError, match="not a UTF-8 text file"):
         load_model(path)
 
 

@@ -54,6 +54,15 @@ def format_number(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+def bold_label(text: str) -> QLabel:
+    """A panel's heading: a QLabel in the bold version of the default font."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 def add_row(parent_layout, vertical: bool = False, stretch: int = 0, spacing: int = 6,
             margins: tuple[int, int, int, int] = (0, 0, 0, 0)):
     """A row (or column) of widgets inside ``parent_layout``: a box layout on its own
@@ -151,10 +160,7 @@ class ChainRulePanel(QWidget):
         layout.setSpacing(6)
 
         row = add_row(layout)
-        self.title = QLabel("Weight")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = bold_label("Weight")
         row.addWidget(self.title)
         self.layer_spin = self._spin("layer", "Which layer of weights (1 = from the inputs)")
         self.to_spin = self._spin("neuron", "The neuron the weight feeds (its z)")
@@ -168,8 +174,7 @@ class ChainRulePanel(QWidget):
         row.addStretch(1)
 
         row = add_row(layout)
-        sample_label = QLabel("Sample")
-        sample_label.setFont(font)
+        sample_label = bold_label("Sample")
         row.addWidget(sample_label)
         self.source = QComboBox()
         self.source.addItem("this step's sample", self.SOURCE_STEP)

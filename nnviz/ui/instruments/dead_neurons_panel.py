@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
-from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row
+from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label
 from nnviz.ui.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["DeadNeuronPanel"]
@@ -60,10 +60,7 @@ class DeadNeuronPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         head = add_row(layout)
-        self.title = QLabel("Dead ReLU neurons")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = bold_label("Dead ReLU neurons")
         head.addWidget(self.title)
         head.addStretch(1)
         self.count_label = QLabel("0")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_run, layer_gradient_norms
-from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, format_number
+from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label, format_number
 from nnviz.ui.plots import _cache_decorations, _style_plot, _theme
 
 __all__ = ["GradientFlowPanel", "layer_colors"]
@@ -182,10 +182,7 @@ class GradientFlowPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         head = add_row(layout, margins=(10, 6, 8, 0))
-        self.title = QLabel("Gradient flow: mean |∂L/∂W| per layer")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = bold_label("Gradient flow: mean |∂L/∂W| per layer")
         head.addWidget(self.title)
         head.addStretch(1)
         self.compare_button = QPushButton("Compare sigmoid vs ReLU")
