@@ -56,7 +56,7 @@ DISTINCT = 30  # real frames kept in memory for encode-only (30 × 3.7 MB)
 def make_spec(out: Path, frames: int):
     from nnviz.engine.trainer import TrainConfig
     from nnviz.export.sources import ExportSpec
-    from nnviz.ui.problem import Problem
+    from nnviz.app.problem import Problem
 
     problem = Problem(dataset="spiral", hidden=(8, 8), activation="tanh", output_activation="sigmoid",
                       loss="mse", train=TrainConfig(learning_rate=0.03, batch_size=10))

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.engine.network import Network  # noqa: E402
-from nnviz.ui.canvas import NetworkCanvas  # noqa: E402
+from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 
 TARGETS = {(2, 8, 8, 1): 60, (16, 64, 64, 64, 4): 45, (784, 128, 64, 10): 30}
 

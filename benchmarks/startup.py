@@ -25,7 +25,7 @@ from nnviz.cli import build_parser
 build_parser().parse_args([])
 from PySide6.QtWidgets import QApplication
 from nnviz.ui.main_window import MainWindow
-from nnviz.ui.canvas import NetworkCanvas
+from nnviz.draw.canvas import NetworkCanvas
 app = QApplication(sys.argv[:1])
 original = NetworkCanvas.paintEvent
 def paint_then_quit(self, event):

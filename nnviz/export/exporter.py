@@ -16,7 +16,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.export.scene import LAYOUTS, VIEWS, ExportScene
 from nnviz.export.sources import ExportSpec, frame_count, frames
 from nnviz.export.writers import FORMATS, make_writer, publish
-from nnviz.ui.canvas import THEMES
+from nnviz.draw.canvas import THEMES
 
 SIZE_PRESETS = {"480p": (854, 480, 15), "720p": (1280, 720, 30), "1080p": (1920, 1080, 60)}
 MIN_SIZE, MAX_SIZE = 64, 4096

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from nnviz.ui.canvas import THEMES, NetworkCanvas
-from nnviz.ui.views import ViewSet
+from nnviz.draw.canvas import THEMES, NetworkCanvas
+from nnviz.draw.views import ViewSet
 
 LAYOUTS = ("canvas", "full")  # animations; a still of one plot uses that plot's name as layout
 VIEWS = ("canvas", "boundary", "loss", "activation", "full")
@@ -54,7 +54,7 @@ class ExportScene(QWidget):
         middle.addWidget(self.caption)
         outer.addLayout(middle, 5)
         if layout in ("boundary", "loss", "activation"):  # a still of one plot, at the full size
-            from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+            from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
 
             dark = theme == "dark"
             plots = (BoundaryPlot(dark=dark), LossPlot(dark=dark), ActivationPlot(dark=dark))
@@ -70,7 +70,7 @@ class ExportScene(QWidget):
                     plot.setParent(self)
                     plot.hide()
         if layout == "full":
-            from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+            from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
 
             column = QVBoxLayout()
             column.setContentsMargins(4, 4, 4, 4)

@@ -16,10 +16,10 @@ import numpy as np
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model
 from nnviz.engine.trainer import Trainer
-from nnviz.ui.controller import PhaseView, _HistoryBuffer
-from nnviz.ui.problem import Problem
+from nnviz.app.history import HistoryBuffer
+from nnviz.app.stepping import PHASES, PhaseView
+from nnviz.app.problem import Problem
 
-PHASES = ("forward", "backward", "update")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def build_training(spec: ExportSpec) -> Trainer:
     return Trainer(network, dataset, problem.train, seed=problem.seed)
 
 
-def _show_snapshot(scene, trainer: Trainer, snap, history: _HistoryBuffer) -> None:
+def _show_snapshot(scene, trainer: Trainer, snap, history: HistoryBuffer) -> None:
     views = scene.views
     views.show_params(snap.params, snap.grad_weights if snap.step else None)
     history.add(snap, trainer.batches_per_epoch)
@@ -87,7 +87,7 @@ def training_frames(spec: ExportSpec, scene):
     trainer = build_training(spec)
     net = trainer.network
     scene.views.set_problem(net.layers, net.activation_names, net.loss_name, trainer.dataset)
-    history = _HistoryBuffer()
+    history = HistoryBuffer()
     _show_snapshot(scene, trainer, trainer.snapshot(), history)
     yield
     shown = 0

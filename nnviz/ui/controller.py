@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
@@ -23,66 +23,19 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network, Trace
 from nnviz.engine.trainer import Snapshot, TrainConfig, Trainer
-from nnviz.ui.problem import Problem
+from nnviz.app.history import History, HistoryBuffer
+from nnviz.app.problem import NetworkShape, Problem
+from nnviz.app.stepping import GRANULARITIES, PhaseView
 
 log = logging.getLogger(__name__)
 DISPLAY_INTERVAL = 1 / 60  # seconds between snapshots while playing
 STOP_TIMEOUT = 1.0  # seconds to wait for the worker to stop
 FRAME_WAIT = 0.1  # longest the worker waits for the GUI to show a snapshot
-GRANULARITIES = ("phase", "sample", "batch", "epoch")
-PHASES = ("forward", "backward", "update")
-
-
-@dataclass(frozen=True)
-class History:
-    """Loss and accuracy curves: one entry per snapshot shown, arrays (n,)."""
-
-    epoch: np.ndarray
-    train_loss: np.ndarray
-    test_loss: np.ndarray
-    train_acc: np.ndarray
-    test_acc: np.ndarray
-
-
-@dataclass(frozen=True)
-class PhaseView:
-    """What the canvas animates for one phase of one step.
-
-    trace: the engine's Trace of the step's batch (at the weights before the update);
-    sample: which row of the batch the nodes show; before/after: flat params around
-    the update (both equal before it).
-    """
-
-    phase: str
-    trace: Trace
-    sample: int
-    before: np.ndarray
-    after: np.ndarray
 
 
 class _WorkerError(Exception):
     """Carries a RuntimeError out of the worker: superqt would drop it (it takes a
     RuntimeError for a deleted worker) and emit neither errored nor finished."""
-
-
-class _HistoryBuffer:
-    def __init__(self):
-        self.rows: list[tuple[float, float, float, float, float]] = []
-
-    def add(self, snap: Snapshot, batches_per_epoch: int) -> None:
-        epoch = snap.epoch + snap.batch / max(batches_per_epoch, 1)
-        nan = float("nan")
-        row = (epoch, snap.train_loss,
-               nan if snap.test_loss is None else snap.test_loss,
-               nan if snap.train_accuracy is None else snap.train_accuracy,
-               nan if snap.test_accuracy is None else snap.test_accuracy)
-        if self.rows and self.rows[-1][0] >= epoch:  # a step back (reset) or a repeat
-            self.rows = [r for r in self.rows if r[0] < epoch]
-        self.rows.append(row)
-
-    def freeze(self) -> History:
-        arr = np.array(self.rows, dtype=np.float64).reshape(-1, 5)
-        return History(*(arr[:, i].copy() for i in range(5)))
 
 
 class SessionController(QObject):
@@ -118,7 +71,8 @@ class SessionController(QObject):
         self.dataset = self.problem.make_dataset(self.csv_text)
         self.network = network or self.problem.make_network(self.dataset)
         self.trainer = Trainer(self.network, self.dataset, self.problem.train, seed=self.problem.seed)
-        self._history = _HistoryBuffer()
+        self.shape = NetworkShape.of(self.network)
+        self._history = HistoryBuffer()
         self._phase = None
         self._sample_cursor = 0
         self.problemChanged.emit(self.problem)
@@ -212,7 +166,8 @@ class SessionController(QObject):
         self.dataset = session.trainer.dataset
         self.network = session.trainer.network
         self.trainer = session.trainer
-        self._history = _HistoryBuffer()
+        self.shape = NetworkShape.of(self.network)
+        self._history = HistoryBuffer()
         self._history.rows = [tuple(row) for row in session.history_rows]
         self._phase = None
         self._sample_cursor = 0
@@ -336,6 +291,13 @@ class SessionController(QObject):
         self.snapshot = snap
         self._history.add(snap, self.trainer.batches_per_epoch)
         self.snapshotChanged.emit(snap)
+
+    def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of (x (B, n_in), y (B, n_out)) that the next step trains on; changes nothing."""
+        if self.running:
+            raise NnvizError("pause training first")
+        x, y = self.trainer.current_batch()
+        return x.copy(), y.copy()
 
     def history(self) -> History:
         return self._history.freeze()

@@ -19,7 +19,7 @@ from nnviz.engine.datasets import DATASET_NAMES, FEATURE_NAMES
 from nnviz.engine.initializers import INITIALIZERS
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.optimizers import OPTIMIZERS
-from nnviz.ui.problem import Problem
+from nnviz.app.problem import Problem
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 DATASET_LABELS = {

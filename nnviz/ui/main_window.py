@@ -18,14 +18,14 @@ from nnviz import __version__
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model, save_model
 from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, MENUS, TOOLBAR, build_actions, set_play_icon
-from nnviz.ui.canvas import NetworkCanvas
+from nnviz.draw.canvas import NetworkCanvas
 from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.lesson_panel import LessonPanel
-from nnviz.ui.problem import Problem
+from nnviz.app.problem import Problem
 from nnviz.paths import resource_dir
 from nnviz.ui.settings import Settings
-from nnviz.ui.views import ViewSet
+from nnviz.draw.views import ViewSet
 
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
             return
         import superqt.utils  # noqa: F401 - warm the training worker's import before Play is pressed
 
-        from nnviz.ui.plots import ActivationPlot, BoundaryPlot, LossPlot
+        from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
 
         self.boundary_plot = BoundaryPlot()
         self.loss_plot = LossPlot()
@@ -787,7 +787,7 @@ class MainWindow(QMainWindow):
             self.canvas.set_highlight(step.highlight.nodes, step.highlight.edges, step.highlight.layers)
         self._show_lesson_plots(state)
         if state.phase is not None and state.trace is not None:
-            from nnviz.ui.controller import PhaseView
+            from nnviz.app.stepping import PhaseView
 
             before, after = state.update if state.update else (net.params.copy(), net.params.copy())
             self.canvas.set_phase(PhaseView(state.phase, state.trace, 0, before, after))

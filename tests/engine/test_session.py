@@ -303,7 +303,7 @@ def test_bad_embedded_csv_gives_the_importers_message(tmp_path):
 # ---- the caller's parts: problem, history, extra ---------------------------------------------------
 
 def test_problem_history_and_extra_round_trip(tmp_path):
-    from nnviz.ui.problem import Problem  # plain Python, no Qt
+    from nnviz.app.problem import Problem  # plain Python, no Qt
 
     problem = Problem(dataset="xor", samples=63, noise=0.1, test_fraction=0.3, hidden=(5,),
                       train=TrainConfig(learning_rate=0.05, batch_size=8, optimizer="adam"))

@@ -1,51 +1,16 @@
 """Shared fixtures of the UI tests.
 
-* every test gets its own settings file (NNVIZ_SETTINGS → tmp_path/settings.ini), so the
-  real user settings are never read or written;
+* the per-test settings file and the leak checks (tests/qtfixtures.py);
 * ``window``: a shown MainWindow (1280×720), shut down and closed afterwards;
-* every test fails if a training worker is still running afterwards or if it left a
-  top-level window visible.
+* ``make_controller``: SessionControllers, shut down afterwards.
 """
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-
-from PySide6.QtCore import QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
+from qtfixtures import no_leaks, settings_path  # noqa: F401 - autouse fixtures for this folder
 
 WINDOW_SIZE = (1280, 720)
-
-
-@pytest.fixture(autouse=True)
-def settings_path(tmp_path, monkeypatch):
-    path = tmp_path / "settings.ini"
-    monkeypatch.setenv("NNVIZ_SETTINGS", str(path))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def no_leaks(qapp):
-    """Fail the test if a worker thread or a visible top-level window outlives it."""
-    yield
-    # Free what the test dropped now, at a quiet moment: Qt objects collected later, in the
-    # middle of another test's painting, are what a PySide6 crash needs.
-    QApplication.processEvents()
-    gc.collect()
-    pool = QThreadPool.globalInstance()
-    pool.waitForDone(2000)
-    active = pool.activeThreadCount()
-    QToolTip.hideText()  # a hover tooltip is not a window the test opened
-    QApplication.processEvents()
-    visible = [w for w in QApplication.topLevelWidgets()
-               if w.isVisible() and type(w).__name__ != "QTipLabel"]
-    names = [f"{type(w).__name__}({w.windowTitle()!r})" for w in visible]
-    for w in visible:  # do not let one test's leak fail the next ones too
-        w.close()
-    assert active == 0, f"{active} training worker thread(s) still running after the test"
-    assert not visible, f"top-level windows left visible: {names}"
 
 
 def show_window(qtbot, window):
@@ -87,7 +52,7 @@ def window(make_window):
 def make_controller(qtbot, request):
     """Build SessionControllers (the test module's SMALL problem by default); all shut down after."""
     from nnviz.ui.controller import SessionController
-    from nnviz.ui.problem import Problem
+    from nnviz.app.problem import Problem
 
     default = getattr(request.module, "SMALL", Problem(samples=100))
     made = []

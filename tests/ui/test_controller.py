@@ -16,8 +16,8 @@ from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from nnviz.engine.errors import NnvizError  # noqa: E402
 from nnviz.engine.trainer import TrainConfig, Trainer  # noqa: E402
-from nnviz.ui.controller import PhaseView  # noqa: E402
-from nnviz.ui.problem import Problem  # noqa: E402
+from nnviz.app.stepping import PhaseView  # noqa: E402
+from nnviz.app.problem import Problem  # noqa: E402
 
 SMALL = Problem(samples=100)  # circles: 50 train / 50 test rows, batches of 10 → 5 steps per epoch
 DIVERGING = Problem(dataset="regression_plane", samples=100, activation="relu", hidden=(4,),

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from nnviz.ui.export_dialog import ExportDialog
-from nnviz.ui.problem import Problem
+from nnviz.app.problem import Problem
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from nnviz.engine.datasets import make_dataset  # noqa: E402
 from nnviz.engine.gradient_flow import flow_ratio  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import TrainConfig, Trainer  # noqa: E402
-from nnviz.ui.canvas import NetworkCanvas  # noqa: E402
+from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel, format_number  # noqa: E402
 from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel  # noqa: E402
 from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel  # noqa: E402
-from nnviz.ui.problem import Problem  # noqa: E402
+from nnviz.app.problem import Problem  # noqa: E402
 
 SIZE = (520, 380)
 SMALL = Problem(samples=100)  # circles, 50 training rows, 5 steps per epoch

@@ -16,7 +16,7 @@ from nnviz.engine.optimizer_race import RACE_OPTIMIZERS  # noqa: E402
 from nnviz.ui.instruments.init_lab_panel import InitLabPanel  # noqa: E402
 from nnviz.ui.instruments.loss_panel import VALUE_RANGE, LossPanel  # noqa: E402
 from nnviz.ui.instruments.optimizer_panel import OptimizerPanel  # noqa: E402
-from nnviz.ui.problem import Problem  # noqa: E402
+from nnviz.app.problem import Problem  # noqa: E402
 
 SIZE = (520, 380)
 SMALL = Problem(samples=100)

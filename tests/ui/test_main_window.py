@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolButto
 
 from nnviz.engine.model_io import load_model  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
-from nnviz.ui.canvas import THEMES  # noqa: E402
-from nnviz.ui.problem import Problem  # noqa: E402
+from nnviz.draw.canvas import THEMES  # noqa: E402
+from nnviz.app.problem import Problem  # noqa: E402
 from nnviz.ui.settings import Settings  # noqa: E402
 
 

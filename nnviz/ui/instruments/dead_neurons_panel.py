@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label
-from nnviz.ui.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.draw.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["DeadNeuronPanel"]
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_run, layer_gradient_norms
 from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label, format_number
-from nnviz.ui.plots import _cache_decorations, _style_plot, _theme
+from nnviz.draw.plots import _cache_decorations, _style_plot, _theme
 
 __all__ = ["GradientFlowPanel", "layer_colors"]
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.init_lab import InitStats, SymmetryTrack, init_statistics, train_and_track_symmetry
 from nnviz.engine.initializers import INITIALIZERS
-from nnviz.ui.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.draw.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["ACTIVATION_CHOICES", "DATA_CHOICES", "MAX_DEPTH", "TRAIN_EPOCHS", "InitLabPanel", "layer_colors"]
 

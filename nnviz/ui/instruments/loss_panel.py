@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.loss_curves import default_grid, loss_curves, per_sample_losses
 from nnviz.engine.network import Network
-from nnviz.ui.plots import (
+from nnviz.draw.plots import (
     fill_with_theme,
     NEGATIVE_COLOR, POSITIVE_COLOR, _cache_decorations, _LegendSample, _new_plot_widget, _style_legend,
     _style_plot, _theme,

@@ -26,7 +26,7 @@ from nnviz.engine.optimizer_race import (
     RACE_OPTIMIZERS, RacePath, contour_levels, contour_segments, flat_index, lecture_setup, loss_surface,
     param_label, race,
 )
-from nnviz.ui.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.draw.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
 
 __all__ = ["OPTIMIZER_COLORS", "OPTIMIZER_NAMES", "SOURCES", "OptimizerPanel"]
 

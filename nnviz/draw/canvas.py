@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from nnviz.engine.activations import get_activation
-from nnviz.ui import geometry as geo
-from nnviz.ui.frame import diverging_rgba, output_range
+from nnviz.draw import geometry as geo
+from nnviz.draw.colormaps import diverging_rgba, output_range
 
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 BIG_LAYER = 64  # layers wider than this get no thumbnails and compact nodes

@@ -11,6 +11,7 @@ import numpy as np
 
 from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.heads import output_head
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig
 
@@ -18,6 +19,19 @@ from nnviz.engine.trainer import TrainConfig
 #: the others (the TrainConfig) apply to a running trainer at its next step.
 DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize", "csv_name")
 NETWORK_FIELDS = ("hidden", "activation", "output_activation", "loss", "init", "seed")
+
+
+@dataclass(frozen=True)
+class NetworkShape:
+    """What views need to know of a network without holding it: sizes and names."""
+
+    layers: tuple[int, ...]
+    activation_names: tuple[str, ...]
+    loss_name: str
+
+    @classmethod
+    def of(cls, network: Network) -> NetworkShape:
+        return cls(tuple(network.layers), tuple(network.activation_names), network.loss_name)
 
 
 @dataclass(frozen=True)
@@ -57,21 +71,9 @@ class Problem:
 
     def make_network(self, dataset: Dataset) -> Network:
         """A freshly initialized network sized for ``dataset`` (outputs: 1, or one per class)."""
-        n_out = dataset.num_classes if dataset.task == "multiclass" else 1
-        output = self.output_activation
-        loss = self.loss
-        if n_out > 1:  # several classes need a softmax output with cross-entropy
-            output, loss = "softmax", "ce"
-        elif output == "softmax":
-            output = "sigmoid"
-        if loss == "ce" and output != "softmax":
-            loss = "bce" if output == "sigmoid" else "mse"
-        if loss == "bce" and output != "sigmoid":
-            loss = "mse"
-        if dataset.task == "regression":
-            output, loss = ("linear", "mse") if output == "sigmoid" else (output, "mse")
-        acts = [self.activation] * len(self.hidden) + [output]
-        network = Network(self.layers(dataset.x_train.shape[1], n_out), acts, loss)
+        head = output_head(dataset.task, dataset.num_classes, self.output_activation, self.loss)
+        acts = [self.activation] * len(self.hidden) + [head.activation]
+        network = Network(self.layers(dataset.x_train.shape[1], head.outputs), acts, head.loss)
         network.initialize(self.init, np.random.default_rng(self.seed))
         return network
 

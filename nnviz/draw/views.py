@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.network import Network
-from nnviz.ui.frame import Frame, compute_frame, data_extent
+from nnviz.app.frame import Frame, compute_frame, data_extent
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.ui import geometry as geo
-from nnviz.ui.geometry import LAYER_GAP, MAX_LAYER_HEIGHT, NODE_GAP, NODE_RADIUS, WIDTH_LEVELS
+from nnviz.draw import geometry as geo
+from nnviz.draw.geometry import LAYER_GAP, MAX_LAYER_HEIGHT, NODE_GAP, NODE_RADIUS, WIDTH_LEVELS
 
 
 def test_layout_spaces_layers_and_centres_nodes():

@@ -10,7 +10,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6 import QtCore, QtGui  # noqa: E402
 
-from nnviz.ui.plots import (  # noqa: E402
+from nnviz.draw.plots import (  # noqa: E402
     CLASS_COLORS,
     HISTOGRAM_BINS,
     SATURATION_THRESHOLD,

@@ -14,10 +14,11 @@ from PySide6.QtGui import QColor  # noqa: E402
 from nnviz.engine.activations import get_activation  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import Snapshot, Trainer  # noqa: E402
-from nnviz.ui.canvas import DEFAULT_EDGE_LIMIT, THEMES, NetworkCanvas  # noqa: E402
-from nnviz.ui.controller import PhaseView  # noqa: E402
-from nnviz.ui.frame import THUMB_GRID, Frame, compute_frame, data_extent, output_range  # noqa: E402
-from nnviz.ui.problem import Problem  # noqa: E402
+from nnviz.draw.canvas import DEFAULT_EDGE_LIMIT, THEMES, NetworkCanvas  # noqa: E402
+from nnviz.app.stepping import PhaseView  # noqa: E402
+from nnviz.app.frame import THUMB_GRID, Frame, compute_frame, data_extent
+from nnviz.draw.colormaps import output_range  # noqa: E402
+from nnviz.app.problem import Problem  # noqa: E402
 
 SIZE = (800, 500)
 

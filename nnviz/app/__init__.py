@@ -1,0 +1,1 @@
+"""The Qt-free app model: problem, frames, history, stepping, lesson views (no Qt)."""

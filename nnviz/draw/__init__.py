@@ -1,0 +1,1 @@
+"""The one drawing path: theme, colour maps, network painter and canvas, plots, ViewSet."""
