@@ -8,7 +8,6 @@ Bad input is one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 
@@ -27,28 +26,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _floats(text: str) -> list[float]:
-    from nnviz.engine.errors import NnvizError
-
-    parts = text.replace(" ", "").split(",")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        raise NnvizError(f"{text!r} is not a comma-separated list of numbers") from None
-    if not all(math.isfinite(v) for v in values):
-        raise NnvizError(f"{text!r} holds a value that is not a finite number")
-    return values
-
-
-def _ints(text: str, what: str) -> list[int]:
-    from nnviz.engine.errors import NnvizError
-
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise NnvizError(f"{what} must be whole numbers separated by commas, e.g. 2,8,8,1; got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,16 @@ from nnviz.engine.heads import output_head
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig
 
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 64  # per hidden layer, as the controls and the layer bar allow
+
+
+def check_hidden(hidden) -> None:
+    """NnvizError unless ``hidden`` has at most MAX_HIDDEN_LAYERS layers of 1…MAX_NEURONS neurons."""
+    if any(n < 1 for n in hidden) or len(hidden) > MAX_HIDDEN_LAYERS or any(n > MAX_NEURONS for n in hidden):
+        raise NnvizError(f"hidden layers need 1 to {MAX_NEURONS} neurons each, at most {MAX_HIDDEN_LAYERS} layers")
+
+
 #: Fields whose change needs new data or a new network (the run restarts);
 #: the others (the TrainConfig) apply to a running trainer at its next step.
 DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize", "csv_name")

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from nnviz.commands.args import float_list
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.gradcheck import DEFAULT_STEP as GRADCHECK_STEP
 from nnviz.engine.gradcheck import gradient_check
@@ -29,14 +30,12 @@ def predicted_class(prediction: np.ndarray) -> int:
 
 
 def parse_sample(network: Network, input_text: str, target_text: str | None):
-    from nnviz.cli import _floats
-
-    x = np.array(_floats(input_text))
+    x = np.array(float_list(input_text))
     if x.size != network.layers[0]:
         raise NnvizError(f"--input has {x.size} values but the network takes {network.layers[0]}")
     if target_text is None:
         return x, None
-    y = np.array(_floats(target_text))
+    y = np.array(float_list(target_text))
     k = network.layers[-1]
     if y.size == 1 and k > 1:  # a class index for a several-output network
         c = y[0]

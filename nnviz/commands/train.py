@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from nnviz.commands.args import int_list
 from nnviz.engine.datasets import DATASET_NAMES, Dataset, load_csv_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import save_model
@@ -35,9 +36,7 @@ def load_dataset(args) -> Dataset:
 
 
 def build_network(args, n_inputs: int) -> Network:
-    from nnviz.cli import _ints
-
-    layers = _ints(args.layers, "--layers")
+    layers = int_list(args.layers, "--layers")
     if layers and layers[0] != n_inputs:
         raise NnvizError(f"--layers starts with {layers[0]} inputs but the data has {n_inputs} features; "
                          f"start it with {n_inputs}")

@@ -3,6 +3,7 @@ tested as numbers: node centres, edge segments, edge buckets by sign and width, 
 
 Coordinates are "scene" units: layer l sits at x = l·LAYER_GAP, its n nodes are spread
 vertically around y = 0 with NODE_GAP between centres (compressed for wide layers).
+``view_transform`` maps them to pixels of a rectangle: px = ox + s·x, py = oy + s·y.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ MAX_LAYER_HEIGHT = 560.0  # wide layers (784 inputs) are squeezed into this heig
 WIDTH_LEVELS = 6  # edge widths are bucketed into this many levels
 MAX_EDGE_WIDTH = 7.0
 MIN_EDGE_WIDTH = 0.6
+BIG_LAYER = 64  # layers wider than this get compact nodes and no thumbnails
+MAX_SCALE = 2.2  # pixels per scene unit at most when fitting: small networks are not blown up
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,29 @@ def layout(layers: tuple[int, ...] | list[int]) -> Layout:
         positions.append(np.column_stack([np.full(n, l * LAYER_GAP), ys]))
         radii.append(float(np.clip(gap * 0.36, 1.5, NODE_RADIUS)))
     return Layout(tuple(positions), tuple(radii))
+
+
+def view_transform(bounds: tuple[float, float, float, float], rect: tuple[float, float, float, float],
+                   font_scale: float = 1.0, zoom: float = 1.0,
+                   pan: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, float]:
+    """(s, ox, oy) with pixel = (ox + s·x, oy + s·y) for scene point (x, y).
+
+    bounds: the layout's (x0, y0, x1, y1); rect: (left, top, width, height) in pixels. The
+    network is fitted inside margins that leave room for titles and the caption (scaled
+    with ``font_scale``), at most MAX_SCALE; then zoomed by ``zoom`` about the rectangle's
+    centre and moved by ``pan`` pixels.
+    """
+    x0, y0, x1, y1 = bounds
+    left, top, width, height = rect
+    margin_left, margin_top = 70.0 * font_scale, 50.0 * font_scale
+    margin_right, margin_bottom = 70.0 * font_scale, 56.0 * font_scale
+    w = max(width - margin_left - margin_right, 50.0)
+    h = max(height - margin_top - margin_bottom, 50.0)
+    s = min(w / max(x1 - x0, 1.0), h / max(y1 - y0, 1.0), MAX_SCALE)
+    fit_x = left + margin_left + w / 2 - s * (x0 + x1) / 2
+    fit_y = top + margin_top + h / 2 - s * (y0 + y1) / 2
+    cx, cy = left + width / 2, top + height / 2
+    return s * zoom, cx + (fit_x - cx) * zoom + pan[0], cy + (fit_y - cy) * zoom + pan[1]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The one drawing path: the canvas and the plots, fed from a network and a dataset.
+"""The one drawing path: the canvas and the plots, fed from frozen states.
 
-The main window and the exporter both hold a ViewSet and call the same methods, so an
+The main window and the exporter both hold a ViewSet and call the same methods
+(``show_snapshot`` for training, ``show_lesson_state`` for a lesson step), so an
 exported frame is drawn by exactly the code that draws the window.
 """
 
@@ -10,8 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnviz.engine.network import Network
 from nnviz.app.frame import Frame, compute_frame, data_extent
+from nnviz.app.history import History
+from nnviz.app.lesson_view import LessonView
+from nnviz.app.problem import NetworkShape
+from nnviz.engine.network import Network
+from nnviz.engine.trainer import Snapshot
 
 
 @dataclass
@@ -35,9 +40,10 @@ class ViewSet:
         self.boundary, self.loss, self.activation = boundary, loss, activation
         self._plotted_problem = ()
 
-    def set_problem(self, layers, activation_names, loss_name: str, dataset, input_names=None) -> None:
+    def set_problem(self, shape: NetworkShape, dataset, input_names=None) -> None:
         """A new architecture or dataset: the canvas layout, the data points, the extent."""
-        self.network = Network(layers, activation_names, loss_name)
+        layers, activation_names = shape.layers, shape.activation_names
+        self.network = Network(layers, activation_names, shape.loss_name)
         self.dataset = dataset
         usable = dataset is not None and dataset.x_train.shape[1] == layers[0]
         two_d = usable and dataset.raw_train.shape[1] == 2
@@ -99,10 +105,42 @@ class ViewSet:
         if self.has_plots and frame is not None and self.activation_layer < len(frame.z_train):
             self.activation.set_z_values(frame.z_train[self.activation_layer].ravel())
 
-    def show_history(self, history, classification: bool, has_test: bool) -> None:
-        """Loss and accuracy curves from a controller History (accuracy as %)."""
-        if not self.has_plots:
+    def show_snapshot(self, snap: Snapshot, history: History | None = None, plots: bool = True) -> None:
+        """A training snapshot: the canvas always; with ``plots`` the boundary and the
+        activation histogram, and the loss curves from ``history`` when given."""
+        self.show_params(snap.params, snap.grad_weights if snap.step else None, plots=plots)
+        if plots and history is not None:
+            self.show_history(history)
+
+    def show_lesson_state(self, view: LessonView, animate: bool = True) -> bool:
+        """A lesson step (see app.lesson_view); False when the step has no network to show."""
+        canvas = self.canvas
+        if view.shape is None:
+            if view.shown < 0:
+                canvas.set_phase(None)
+            return False
+        self.set_problem(view.shape, view.dataset)
+        self.show_params(view.params)
+        if view.highlight is not None:
+            h = view.highlight
+            canvas.set_highlight(*h.zero_based())
+        if self.has_plots:
+            if self.frame is None and view.sample_z is not None:  # no dataset: the traced sample's z
+                self.activation.set_z_values(view.sample_z)
+            self.loss.setVisible(view.history is not None or bool(view.compare))  # no empty axes
+            if view.compare:
+                self.loss.set_comparison(view.compare)
+            elif view.history is not None:
+                self.loss.set_history(np.arange(len(view.history), dtype=float), view.history)
+        canvas.set_phase(view.phase, animate=animate)
+        return True
+
+    def show_history(self, history: History) -> None:
+        """Loss and accuracy curves (accuracy as %; test curves when there is test data)."""
+        if not self.has_plots or self.dataset is None:
             return
+        classification = self.dataset.task != "regression"
+        has_test = len(self.dataset.x_test) > 0
         h = history
         self.loss.set_history(h.epoch, h.train_loss, h.test_loss if has_test else None,
                               100 * h.train_acc if classification else None,

@@ -149,17 +149,16 @@ def numeric_derivative(network: Network, x, y, layer: int, to: int, frm: int,
     """Five-point central difference of the loss in weights[layer][to, frm] (or the bias
     when frm == n_in): (8(L(w+h) − L(w−h)) − (L(w+2h) − L(w−2h))) / 12h; the network is
     left unchanged."""
-    n_in = network.layers[layer]
-    holder, index = (network.biases[layer], (to,)) if frm == n_in else (network.weights[layer], (to, frm))
-    saved = float(holder[index])
+    params, index = network.params, network.layout.index(layer, to, frm)
+    saved = float(params[index])
     values = {}
     try:
         with np.errstate(all="ignore"):
             for k in (-2, -1, 1, 2):
-                holder[index] = saved + k * h
+                params[index] = saved + k * h
                 values[k] = network.loss_value(x, y)
     finally:
-        holder[index] = saved
+        params[index] = saved
     return float((8.0 * (values[1] - values[-1]) - (values[2] - values[-2])) / (12.0 * h))
 
 

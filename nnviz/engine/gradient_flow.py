@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.heads import output_head
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig, Trainer
 
@@ -48,8 +49,9 @@ def gradient_flow_run(layers: Sequence[int], activation: str, dataset, epochs: i
     """Train a fresh network and record mean |∂L/∂W| per layer as it learns.
 
     layers: [n_0, hidden…, n_L] (n_0 must match the dataset); every hidden layer uses
-    ``activation``; the output is a sigmoid with binary cross-entropy for a classification
-    dataset with one output, else linear with MSE (several outputs: softmax with CE).
+    ``activation``; the output head is nnviz.engine.heads' rule: a sigmoid with binary
+    cross-entropy for a classification dataset with one output, softmax with CE for several,
+    linear with MSE for regression.
     Each record is the mean over the steps since the previous record of the batch
     gradients' per-layer norms: one record per epoch, or per ``every`` steps.
 
@@ -61,13 +63,9 @@ def gradient_flow_run(layers: Sequence[int], activation: str, dataset, epochs: i
     if dataset.x_train.shape[1] != layers[0]:
         raise NnvizError(f"the network takes {layers[0]} inputs but the data has {dataset.x_train.shape[1]} features")
     n_out = layers[-1]
-    if dataset.task == "regression":
-        output, loss = "linear", "mse"
-    elif n_out > 1:
-        output, loss = "softmax", "ce"
-    else:
-        output, loss = "sigmoid", "bce"
-    network = Network(layers, [activation] * (len(layers) - 2) + [output], loss)
+    per_class = n_out > 1 and dataset.task != "regression"  # one output per class, even for a binary set
+    head = output_head("multiclass" if per_class else dataset.task, n_out)
+    network = Network(layers, [activation] * (len(layers) - 2) + [head.activation], head.loss)
     network.initialize(init, np.random.default_rng(seed))
     trainer = Trainer(network, dataset, TrainConfig(learning_rate=lr, batch_size=batch_size), seed=seed)
     per_epoch = trainer.batches_per_epoch

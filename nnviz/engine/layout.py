@@ -74,3 +74,11 @@ class ParamLayout:
         if not (0 <= row < n_out and 0 <= col <= n_in):
             raise IndexError(f"layer {layer} has {n_out}×{n_in} weights (+ bias); no ({row}, {col})")
         return int(self.offsets[layer]) + col * n_out + row
+
+    def locate(self, i: int) -> tuple[int, int, int]:
+        """(layer, row, col) of flat index ``i``, the inverse of ``index``."""
+        if not 0 <= i < self.size:
+            raise IndexError(f"flat index {i} is outside 0…{self.size - 1}")
+        layer = int(np.searchsorted(self.offsets, i, side="right")) - 1
+        col, row = divmod(int(i - self.offsets[layer]), self.shapes[layer][1])
+        return layer, row, col

@@ -5,9 +5,10 @@ Layer l (1 … L) maps n_{l−1} inputs to n_l outputs:
     z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ Wᵀ + b        (B, n_l)        a⁽⁰⁾ = x (B, n_0)
     a⁽ˡ⁾ = f_l(z⁽ˡ⁾)
 
-Storage: layer l is a block ``Θ_l`` of shape (n_{l−1} + 1, n_l) in ``params``;
-its first n_{l−1} rows are Wᵀ and its last row is b, so with the input augmented by a
-column of ones, z = [a, 1] · Θ_l is one matrix product, and so is ∂L/∂Θ_l = [a, 1]ᵀ δ.
+Storage (``layout``, a nnviz.engine.layout.ParamLayout): layer l is a block ``Θ_l`` of
+shape (n_{l−1} + 1, n_l) in ``params``; its first n_{l−1} rows are Wᵀ and its last row
+is b, so with the input augmented by a column of ones, z = [a, 1] · Θ_l is one matrix
+product, and so is ∂L/∂Θ_l = [a, 1]ᵀ δ.
 ``weights[l]`` (n_out, n_in) and ``biases[l]`` (n_out,) are views into that block, and
 ``grads`` has the same layout, so an optimizer updates everything in one vector operation.
 
@@ -28,6 +29,7 @@ import numpy as np
 from nnviz.engine.activations import Activation, get_activation
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.initializers import get_initializer
+from nnviz.engine.layout import ParamLayout
 from nnviz.engine.losses import Loss, batch_loss, check_pairing, get_loss, output_delta
 
 MAX_UNITS = 4096  # per layer: 784-wide inputs fit, a typo like 80000 does not
@@ -123,34 +125,27 @@ class Network:
         self.activations: tuple[Activation, ...] = tuple(get_activation(a) for a in activations)
         self.loss_name = loss
         self.loss: Loss = get_loss(loss)
-        shapes = [(n_in + 1, n_out) for n_in, n_out in zip(self.layers[:-1], self.layers[1:])]
-        self.offsets = np.cumsum([0] + [r * c for r, c in shapes])
-        self.size = int(self.offsets[-1])
+        self.layout = ParamLayout(self.layers)
+        self.offsets = self.layout.offsets
+        self.size = self.layout.size
         self.params = np.zeros(self.size)
         self.grads = np.zeros(self.size)
-        self.theta = self._blocks(self.params, shapes)
-        self.grad_theta = self._blocks(self.grads, shapes)
-        self.weights = [t[:-1].T for t in self.theta]
-        self.biases = [t[-1] for t in self.theta]
-        self.grad_weights = [t[:-1].T for t in self.grad_theta]
-        self.grad_biases = [t[-1] for t in self.grad_theta]
+        # views, made once here so the hot path never builds one
+        self.theta = self.layout.blocks(self.params)
+        self.grad_theta = self.layout.blocks(self.grads)
+        self.weights = self.layout.weights(self.params)
+        self.biases = self.layout.biases(self.params)
+        self.grad_weights = self.layout.weights(self.grads)
+        self.grad_biases = self.layout.biases(self.grads)
         self._theta_t = [t.T for t in self.theta]  # (n_out, n_in + 1) for z = Θᵀ[a; 1]
         self._w_t = [t[:-1] for t in self.theta]  # Wᵀ (n_in, n_out), contiguous, for Wᵀδ
         # 1 where params holds a weight, 0 where it holds a bias (regularization skips biases)
         self.weight_mask = np.ones(self.size)
-        for t in self._blocks(self.weight_mask, shapes):
-            t[-1] = 0.0
+        for b in self.layout.biases(self.weight_mask):
+            b[...] = 0.0
         self._workspaces: dict[int, Workspace] = {}
         if params is not None:
             self.set_params(params)
-
-    @staticmethod
-    def _blocks(flat: np.ndarray, shapes) -> list[np.ndarray]:
-        blocks, start = [], 0
-        for rows, cols in shapes:
-            blocks.append(flat[start:start + rows * cols].reshape(rows, cols))
-            start += rows * cols
-        return blocks
 
     # ---- parameters -------------------------------------------------------------------
 
@@ -298,10 +293,8 @@ class Network:
             return Trace(_frozen(x), None, layers, None)
         y = self._check_target(y, x.shape[0])
         grads = self._backward(x_aug, y, ws)
-        layers = []
-        for l, (z, a, d) in enumerate(zip(ws.z, ws.a, ws.delta)):
-            block = grads[self.offsets[l]:self.offsets[l + 1]].reshape(self.theta[l].shape)
-            layers.append(LayerTrace(_frozen(z.T), _frozen(a.T), _frozen(d.T), _frozen(block[:-1].T), _frozen(block[-1])))
+        layers = [LayerTrace(_frozen(z.T), _frozen(a.T), _frozen(d.T), _frozen(gw), _frozen(gb))
+                  for z, a, d, gw, gb in zip(ws.z, ws.a, ws.delta, self.layout.weights(grads), self.layout.biases(grads))]
         return Trace(_frozen(x), _frozen(y), tuple(layers), self._loss(y, ws))
 
     def loss_and_grads(self, x, y) -> tuple[float, np.ndarray]:

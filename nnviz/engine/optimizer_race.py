@@ -48,24 +48,19 @@ def _read_only(arr: np.ndarray) -> np.ndarray:
 
 
 def flat_index(network: Network, layer: int, to: int, frm: int) -> int:
-    """Index in ``network.params`` of weights[layer][to, frm]; frm == n_in means the bias.
-
-    Layer l's block is Θ_l (n_in + 1, n_out) row-major, so entry (frm, to) sits at
-    offsets[l] + frm·n_out + to.
-    """
+    """Index in ``network.params`` of weights[layer][to, frm]; frm == n_in means the bias
+    (see nnviz.engine.layout)."""
     if not 0 <= layer < network.n_layers:
         raise NnvizError(f"layer must be 0 to {network.n_layers - 1}; got {layer}")
     n_in, n_out = network.layers[layer], network.layers[layer + 1]
     if not 0 <= to < n_out or not 0 <= frm <= n_in:
         raise NnvizError(f"layer {layer} has {n_out} neurons and {n_in} inputs (+ bias); got to={to}, from={frm}")
-    return int(network.offsets[layer] + frm * n_out + to)
+    return network.layout.index(layer, to, frm)
 
 
 def param_label(network: Network, index: int) -> str:
     """A readable name of flat parameter ``index``: "w[l](to←from)" or "b[l](to)" (l 1-based)."""
-    layer = int(np.searchsorted(network.offsets, index, side="right")) - 1
-    n_out = network.layers[layer + 1]
-    frm, to = divmod(int(index - network.offsets[layer]), n_out)
+    layer, to, frm = network.layout.locate(index)
     if frm == network.layers[layer]:
         return f"b{layer + 1}[{to + 1}]"
     return f"w{layer + 1}[{to + 1}←{frm + 1}]"

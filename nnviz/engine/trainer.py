@@ -16,6 +16,7 @@ optimizer name starts a fresh optimizer state, other fields apply from the next 
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -23,45 +24,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.layout import ParamLayout
 from nnviz.engine.network import Network, Trace
-from nnviz.engine.optimizers import (
-    OPTIMIZERS, SCHEDULES, add_regularization, make_optimizer, scheduled_lr,
-)
+from nnviz.engine.optimizers import add_regularization, make_optimizer
+from nnviz.engine.train_config import TrainConfig
+from nnviz.engine.trainer_state import TrainerState
 
 GRANULARITIES = ("sample", "batch", "epoch")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyper-parameters of training; frozen so it can cross threads safely."""
-
-    learning_rate: float = 0.03
-    batch_size: int = 10
-    optimizer: str = "sgd"
-    l1: float = 0.0
-    l2: float = 0.0
-    schedule: str = "constant"
-    schedule_step: int = 100  # epochs per decay step
-    schedule_gamma: float = 0.5
-
-    def __post_init__(self):
-        checks = [
-            (np.isfinite(self.learning_rate) and self.learning_rate > 0, "the learning rate must be a positive number"),
-            (isinstance(self.batch_size, int) and self.batch_size >= 1, "the batch size must be a whole number ≥ 1"),
-            (self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"),
-            (np.isfinite(self.l1) and self.l1 >= 0, "the L1 rate must be ≥ 0"),
-            (np.isfinite(self.l2) and self.l2 >= 0, "the L2 rate must be ≥ 0"),
-            (self.schedule in SCHEDULES, f"unknown learning-rate schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}"),
-            (isinstance(self.schedule_step, int) and self.schedule_step >= 1, "the schedule step must be a whole number of epochs ≥ 1"),
-            (np.isfinite(self.schedule_gamma) and 0 < self.schedule_gamma <= 1, "the schedule factor must be in (0, 1]"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise NnvizError(message)
-
-    def lr_at(self, epoch: int) -> float:
-        return scheduled_lr(self.learning_rate, self.schedule, epoch,
-                            step_epochs=self.schedule_step, gamma=self.schedule_gamma)
 
 
 def _read_only(arr: np.ndarray) -> np.ndarray:
@@ -76,7 +45,7 @@ class Snapshot:
 
     params, grads: (P,) in the network's flat layout (grads = the gradient the last update
     used, regularization included). ``weights``/``biases``/``grad_weights``/``grad_biases``
-    give per-layer views: (n_out, n_in) and (n_out,). ``sample_trace`` is set with
+    give per-layer views (``layout``): (n_out, n_in) and (n_out,). ``sample_trace`` is set with
     granularity "sample": the forward/backward trace of that one training sample.
     """
 
@@ -96,28 +65,25 @@ class Snapshot:
     stopped: str | None = None
     config: TrainConfig = field(default_factory=TrainConfig)
 
-    def _blocks(self, flat: np.ndarray) -> list[np.ndarray]:
-        out, start = [], 0
-        for n_in, n_out in zip(self.layers[:-1], self.layers[1:]):
-            out.append(flat[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out))
-            start += (n_in + 1) * n_out
-        return out
+    @property
+    def layout(self) -> ParamLayout:
+        return ParamLayout(self.layers)
 
     @property
     def weights(self) -> list[np.ndarray]:
-        return [b[:-1].T for b in self._blocks(self.params)]
+        return self.layout.weights(self.params)
 
     @property
     def biases(self) -> list[np.ndarray]:
-        return [b[-1] for b in self._blocks(self.params)]
+        return self.layout.biases(self.params)
 
     @property
     def grad_weights(self) -> list[np.ndarray]:
-        return [b[:-1].T for b in self._blocks(self.grads)]
+        return self.layout.weights(self.grads)
 
     @property
     def grad_biases(self) -> list[np.ndarray]:
-        return [b[-1] for b in self._blocks(self.grads)]
+        return self.layout.biases(self.grads)
 
 
 def accuracy(y_hat: np.ndarray, labels: np.ndarray) -> float | None:
@@ -201,8 +167,7 @@ class Trainer:
         self._cut_batches(min(self.config.batch_size, self.n_train))
 
     def _cut_batches(self, size: int) -> None:
-        """Cut the training rows, in ``_perm`` order, into batches of ``size`` (no randomness;
-        nnviz.engine.session calls it to restore a trainer mid-epoch)."""
+        """Cut the training rows, in ``_perm`` order, into batches of ``size`` (no randomness)."""
         if size != self._blocks_for:
             self._make_blocks(size)
         rows = np.take(self._rows, self._perm, axis=0, out=self._shuffled)
@@ -224,9 +189,25 @@ class Trainer:
             self._shuffled_key = key
 
     def current_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """The mini-batch the next step trains on: inputs (B, d) and targets (B, k), copies."""
+        """The mini-batch the next step trains on: inputs (B, d) and targets (B, k), copies.
+        Shuffles first if this epoch was not shuffled yet (``peek_batch`` never does)."""
         self._ensure_shuffled()
-        return self._xb[self.batch][:-1].T.copy(), self._yb[self.batch].T.copy()
+        return self.peek_batch()
+
+    def peek_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the mini-batch the next ``step_batch()`` trains on, x (B, d) and y (B, k),
+        changing no state: a due shuffle is done on copies of the permutation and generator.
+
+        Batch k of an epoch is the training rows perm[k·B : (k+1)·B], B = min(batch_size, n).
+        """
+        size = min(self.config.batch_size, self.n_train)
+        perm = self._perm
+        if (self.epoch, size) != self._shuffled_key:
+            perm = perm.copy()
+            copy.deepcopy(self.rng).shuffle(perm)  # the very shuffle the next step will make
+        rows = self._rows[perm[self.batch * size:(self.batch + 1) * size]]
+        d = self.x_train.shape[1]
+        return rows[:, :d].copy(), rows[:, d + 1:].copy()
 
     def step_batch(self) -> None:
         """One optimizer step on ``current_batch()`` (the GUI's Step; same numbers as ``run``)."""
@@ -294,6 +275,26 @@ class Trainer:
                 if not self._check_finite():
                     return False
         return True
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def state(self) -> TrainerState:
+        """Where training stands (see TrainerState); params, grads and the optimizer keep theirs."""
+        key = self._shuffled_key
+        return TrainerState(step=self.step, epoch=self.epoch, batch=self.batch, stopped=self.stopped,
+                            permutation=_read_only(self._perm), shuffled_for=None if key[1] < 1 else key,
+                            rng=self.rng.bit_generator.state)
+
+    def load_state(self, state: TrainerState) -> None:
+        """Go on from ``state`` (from a trainer on the same data); no randomness is used."""
+        if state.permutation.shape != self._perm.shape:
+            raise NnvizError(f"the state orders {state.permutation.size} training rows, this trainer has {self.n_train}")
+        self.step, self.epoch, self.batch, self.stopped = state.step, state.epoch, state.batch, state.stopped
+        self.rng.bit_generator.state = state.rng
+        self._perm[...] = state.permutation
+        if state.shuffled_for is not None:
+            self._cut_batches(state.shuffled_for[1])
+        self._shuffled_key = state.shuffled_for or (-1, -1)
 
     # ---- snapshots -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.export.scene import LAYOUTS, VIEWS, ExportScene
 from nnviz.export.sources import ExportSpec, frame_count, frames
 from nnviz.export.writers import FORMATS, make_writer, publish
-from nnviz.draw.canvas import THEMES
+from nnviz.draw.theme import theme_named
 
 SIZE_PRESETS = {"480p": (854, 480, 15), "720p": (1280, 720, 30), "1080p": (1920, 1080, 60)}
 MIN_SIZE, MAX_SIZE = 64, 4096
@@ -109,7 +109,7 @@ def iter_export(spec: ExportSpec):
             return path
         total = frame_count(spec)
         writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent,
-                             background=THEMES[spec.theme]["background"].replace("#", "0x"))
+                             background=theme_named(spec.theme).background.replace("#", "0x"))
         try:
             done = 0
             for _ in frames(spec, scene):

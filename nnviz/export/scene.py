@@ -10,7 +10,8 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from nnviz.draw.canvas import THEMES, NetworkCanvas
+from nnviz.draw.canvas import NetworkCanvas
+from nnviz.draw.theme import theme_named
 from nnviz.draw.views import ViewSet
 
 LAYOUTS = ("canvas", "full")  # animations; a still of one plot uses that plot's name as layout
@@ -28,7 +29,7 @@ class ExportScene(QWidget):
         self.theme = theme
         self.setFixedSize(QSize(*size))
         self.canvas = NetworkCanvas()
-        self.canvas.set_theme(theme)
+        self.canvas.set_theme(theme_named(theme))
         self.canvas.set_animation_speed(0)  # export sets the phase progress itself, frame by frame
         self.canvas.transparent = transparent
         self.canvas.setMinimumSize(0, 0)  # the window's minimum would push it past a small frame
@@ -56,8 +57,8 @@ class ExportScene(QWidget):
         if layout in ("boundary", "loss", "activation"):  # a still of one plot, at the full size
             from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
 
-            dark = theme == "dark"
-            plots = (BoundaryPlot(dark=dark), LossPlot(dark=dark), ActivationPlot(dark=dark))
+            look = theme_named(theme)
+            plots = (BoundaryPlot(theme=look), LossPlot(theme=look), ActivationPlot(theme=look))
             self.views.set_plots(*plots)
             plots[1].log_checkbox.hide()
             outer.takeAt(outer.count() - 1)  # the canvas column is not part of this picture
@@ -74,8 +75,8 @@ class ExportScene(QWidget):
 
             column = QVBoxLayout()
             column.setContentsMargins(4, 4, 4, 4)
-            plots = (BoundaryPlot(dark=theme == "dark"), LossPlot(dark=theme == "dark"),
-                     ActivationPlot(dark=theme == "dark"))
+            look = theme_named(theme)
+            plots = (BoundaryPlot(theme=look), LossPlot(theme=look), ActivationPlot(theme=look))
             for plot, stretch in zip(plots, (4, 4, 4)):
                 column.addWidget(plot, stretch)
             self.views.set_plots(*plots)
@@ -85,10 +86,10 @@ class ExportScene(QWidget):
         self.show()  # offscreen (WA_DontShowOnScreen): lays the widgets out at their final size
 
     def _style(self, theme: str) -> None:
-        colors = THEMES[theme]
-        background = "transparent" if self.transparent else colors["background"]
-        self.setStyleSheet(f"QWidget {{ background: {background}; color: {colors['text']}; }}")
-        self.caption.setStyleSheet(f"QLabel {{ color: {colors['muted']}; padding: 4px 10px; }}")
+        colors = theme_named(theme)
+        background = "transparent" if self.transparent else colors.background
+        self.setStyleSheet(f"QWidget {{ background: {background}; color: {colors.text}; }}")
+        self.caption.setStyleSheet(f"QLabel {{ color: {colors.muted}; padding: 4px 10px; }}")
         self.caption.setVisible(False)
 
     def set_caption(self, text: str) -> None:
@@ -106,7 +107,7 @@ class ExportScene(QWidget):
         into); with an opaque background its bytes are plain BGRA, ready for ffmpeg as is.
         """
         image = QImage(self.size(), QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor(0, 0, 0, 0) if self.transparent else QColor(THEMES[self.theme]["background"]))
+        image.fill(QColor(0, 0, 0, 0) if self.transparent else QColor(theme_named(self.theme).background))
         if self.transparent:
             self.canvas.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         painter = QPainter(image)

@@ -11,14 +11,15 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
+from nnviz.app.history import HistoryBuffer
+from nnviz.app.lesson_view import lesson_view, step_markdown
+from nnviz.app.problem import NetworkShape, Problem
+from nnviz.app.stepping import PHASES, one_step_phases
+from nnviz.app.training import build_trainer, check_inputs, problem_for_network, snapshot_parts
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model
 from nnviz.engine.trainer import Trainer
-from nnviz.app.history import HistoryBuffer
-from nnviz.app.stepping import PHASES, PhaseView
-from nnviz.app.problem import Problem
+from nnviz.lessons.player import LessonPlayer
 
 
 
@@ -50,55 +51,43 @@ class ExportSpec:
 
 
 def build_training(spec: ExportSpec) -> Trainer:
-    """The trainer an export runs: the problem (and dataset override), or a model file on it."""
+    """The trainer an export runs: the problem (and dataset override), or a model file on it
+    (opened as the app opens it: app.training)."""
     problem = spec.problem or Problem()
     if spec.dataset:
         problem = replace(problem, dataset=spec.dataset)
-    if spec.source == "model":
-        network = load_model(spec.model)
-        problem = replace(problem, hidden=tuple(network.layers[1:-1]),
-                          output_activation=network.activation_names[-1], loss=network.loss_name)
-        dataset = problem.make_dataset()
-        if dataset.x_train.shape[1] != network.layers[0]:
-            raise NnvizError(f"{spec.model}: the model takes {network.layers[0]} inputs but the dataset "
-                             f"{problem.dataset!r} has {dataset.x_train.shape[1]} features")
-    else:
-        dataset = problem.make_dataset()
-        network = problem.make_network(dataset)
-    return Trainer(network, dataset, problem.train, seed=problem.seed)
+    if spec.source != "model":
+        return build_trainer(problem)
+    network = load_model(spec.model)
+    problem = problem_for_network(problem, network)
+    dataset = problem.make_dataset()
+    check_inputs(network, dataset, problem, source=f"{spec.model}: the model")
+    return build_trainer(problem, dataset, network)
 
 
-def _show_snapshot(scene, trainer: Trainer, snap, history: HistoryBuffer) -> None:
-    views = scene.views
-    views.show_params(snap.params, snap.grad_weights if snap.step else None)
-    history.add(snap, trainer.batches_per_epoch)
-    data = trainer.dataset
-    views.show_history(history.freeze(), data.task != "regression", len(data.x_test) > 0)
-    parts = [f"epoch {snap.epoch}", f"step {snap.step}", f"train loss {snap.train_loss:.4f}"]
-    if snap.test_loss is not None:
-        parts.append(f"test loss {snap.test_loss:.4f}")
-    if snap.train_accuracy is not None:
-        parts.append(f"accuracy {100 * snap.train_accuracy:.1f} %")
-    scene.set_caption("   ·   ".join(parts))
+def _show_snapshot(scene, snap, history: HistoryBuffer, batches_per_epoch: int) -> None:
+    history.add(snap, batches_per_epoch)
+    scene.views.show_snapshot(snap, history.freeze())
+    scene.set_caption("   ·   ".join(snapshot_parts(snap)))
 
 
 def training_frames(spec: ExportSpec, scene):
     """A frame at the start and after every ``every`` steps, for ``epochs`` epochs."""
     trainer = build_training(spec)
-    net = trainer.network
-    scene.views.set_problem(net.layers, net.activation_names, net.loss_name, trainer.dataset)
+    scene.views.set_problem(NetworkShape.of(trainer.network), trainer.dataset)
     history = HistoryBuffer()
-    _show_snapshot(scene, trainer, trainer.snapshot(), history)
+    per_epoch = trainer.batches_per_epoch
+    _show_snapshot(scene, trainer.snapshot(), history, per_epoch)
     yield
     shown = 0
     for snap in trainer.run(granularity="batch", every=spec.every, max_epochs=spec.epochs):
-        _show_snapshot(scene, trainer, snap, history)
+        _show_snapshot(scene, snap, history, per_epoch)
         yield
         shown = snap.step
         if snap.stopped:
             raise NnvizError(snap.stopped)
     if trainer.step != shown:  # the run ends between two frames: show its final state too
-        _show_snapshot(scene, trainer, trainer.snapshot(), history)
+        _show_snapshot(scene, trainer.snapshot(), history, per_epoch)
         yield
 
 
@@ -110,17 +99,11 @@ def training_frame_count(spec: ExportSpec) -> int:
 def phase_frames(spec: ExportSpec, scene):
     """One training step shown as its three phases, each ``phase_seconds`` long at ``fps``."""
     trainer = build_training(spec)
-    net = trainer.network
-    scene.views.set_problem(net.layers, net.activation_names, net.loss_name, trainer.dataset)
-    x, y = trainer.current_batch()
-    trace = net.trace(x, y)
-    before = net.params.copy()
-    trainer.step_batch()
-    after = net.params.copy()
-    scene.views.show_params(before)
+    scene.views.set_problem(NetworkShape.of(trainer.network), trainer.dataset)
+    scene.views.show_params(trainer.network.params.copy())
     n = phase_frame_count(spec) // len(PHASES)
-    for phase in PHASES:
-        scene.canvas.set_phase(PhaseView(phase, trace, 0, before, after), animate=False)
+    for view in one_step_phases(trainer):
+        scene.canvas.set_phase(view, animate=False)
         for i in range(n):
             scene.canvas.set_phase_progress(i / max(n - 1, 1))
             yield
@@ -132,43 +115,16 @@ def phase_frame_count(spec: ExportSpec) -> int:
 
 def lesson_frames(spec: ExportSpec, scene):
     """Every step held for ``hold`` seconds; a step's phase animates over the first half."""
-    from nnviz.lessons.player import LessonPlayer
-
     lesson = spec.lesson
     player = LessonPlayer(lesson)
     n = lesson_frames_per_step(spec)
-    for i, step in enumerate(lesson.steps):
-        state = player.state(i)
-        text = step.text
-        if step.ask is not None:
-            q = step.ask
-            answer = q.choices[int(q.answer)] if q.choices else f"{q.answer:g}"
-            text += f"\n\n**Question:** {q.prompt}\n\n**Answer:** {answer}. {q.explanation}"
-        scene.set_lesson_text(step.title, text, f"step {i + 1} of {len(lesson.steps)} · {lesson.title}")
-        net = state.network
-        if net is None:
-            for _ in range(n):
-                yield
-            continue
-        views = scene.views
-        views.set_problem(net.layers, net.activation_names, net.loss_name, state.dataset)
-        views.show_params(net.params)
-        h = step.highlight
-        scene.canvas.set_highlight(h.nodes, h.edges, h.layers)
-        if views.loss is not None:  # no empty loss axes in steps that do not train
-            views.loss.setVisible(state.history is not None or bool(state.compare))
-        if views.loss is not None and state.compare:
-            views.loss.set_comparison(state.compare)
-        elif views.loss is not None and state.history is not None:
-            views.loss.set_history(np.arange(len(state.history), dtype=float), state.history)
-        phase = None
-        if state.phase is not None and state.trace is not None:
-            before, after = state.update if state.update else (net.params.copy(), net.params.copy())
-            phase = PhaseView(state.phase, state.trace, 0, before, after)
-        scene.canvas.set_phase(phase, animate=False)
-        animated = max(n // 2, 1)  # the phase plays over the first half, then holds complete
+    animated = max(n // 2, 1)  # the phase plays over the first half, then holds complete
+    for i in range(len(lesson.steps)):
+        scene.set_lesson_text(*step_markdown(lesson, i))
+        view = lesson_view(player, i)
+        shown = scene.views.show_lesson_state(view, animate=False)
         for k in range(n):
-            if phase is not None:
+            if shown and view.phase is not None:
                 scene.canvas.set_phase_progress(min((k + 1) / animated, 1.0))
             yield
 

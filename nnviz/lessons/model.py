@@ -107,6 +107,13 @@ class Highlight:
     edges: tuple[tuple[int, int, int], ...] = ()  # (weight layer from 1, to neuron, from neuron)
     layers: tuple[int, ...] = ()
 
+    def zero_based(self) -> tuple[tuple, tuple, tuple]:
+        """(nodes, edges, layers) counted from 0, as the canvas's set_highlight takes them:
+        node (layer, neuron − 1), edge (layer − 1, to − 1, from − 1); layers stay (0 = inputs)."""
+        return (tuple((l, k - 1) for l, k in self.nodes),
+                tuple((l - 1, to - 1, frm - 1) for l, to, frm in self.edges),
+                tuple(self.layers))
+
 
 @dataclass(frozen=True)
 class Step:

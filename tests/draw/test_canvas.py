@@ -1,5 +1,6 @@
 """NetworkCanvas driven alone: which edges it keeps, what colours it paints, the numbers a
-phase writes beside the nodes, hover text, clicks on edges and zoom."""
+phase writes beside the nodes, highlights and dead marks counted from 0, hover text, clicks
+on edges and zoom; and its NetworkPainter drawing the same picture into any QImage."""
 
 from __future__ import annotations
 
@@ -8,19 +9,30 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
-from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtCore import QPoint, QRectF, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 
 from nnviz.engine.activations import get_activation  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import Snapshot, Trainer  # noqa: E402
-from nnviz.draw.canvas import DEFAULT_EDGE_LIMIT, THEMES, NetworkCanvas  # noqa: E402
+from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
+from nnviz.draw.network_painter import DEFAULT_EDGE_LIMIT, NetworkPainter  # noqa: E402
+from nnviz.draw.theme import THEMES  # noqa: E402
 from nnviz.app.stepping import PhaseView  # noqa: E402
 from nnviz.app.frame import THUMB_GRID, Frame, compute_frame, data_extent
 from nnviz.draw.colormaps import output_range  # noqa: E402
 from nnviz.app.problem import Problem  # noqa: E402
+from nnviz.lessons.model import Highlight  # noqa: E402
 
 SIZE = (800, 500)
+
+
+@pytest.fixture(autouse=True)
+def paint_errors(caplog):
+    """paintEvent logs what it cannot paint instead of ending the process: here that fails."""
+    yield
+    errors = [r.getMessage() for r in caplog.records if r.name == "nnviz.draw.canvas" and r.levelname == "ERROR"]
+    assert not errors, errors
 
 
 @pytest.fixture
@@ -127,7 +139,7 @@ def test_positive_edges_are_blue_and_negative_ones_orange(canvas):
         assert b > r + 100, (r, g, b)
     for r, g, b in second:  # w = −2: orange (#f59322 over white)
         assert r > b + 100, (r, g, b)
-    background = QColor(THEMES["light"]["background"])
+    background = QColor(THEMES["light"].background)
     image = canvas.grab().toImage()
     assert pixel(image, 5, SIZE[1] / 2) == background
 
@@ -142,7 +154,7 @@ def test_thumbnails_come_from_the_frame(canvas):
     show_network(canvas, net, ds, trainer)
     centre = canvas.to_widget(*canvas.layout_.positions[1][0])
     plain = pixel(canvas.grab().toImage(), *centre)
-    assert plain == QColor(THEMES["light"]["node"])
+    assert plain == QColor(THEMES["light"].node)
     extent = data_extent(np.vstack([ds.raw_train, ds.raw_test]))
     frame = compute_frame(net, ds, extent)
     canvas.set_frame(frame)
@@ -200,7 +212,7 @@ def test_forward_phase_writes_the_activations(canvas):
             expected[(l, k)] = f"a = {trace.layers[l - 1].a[2, k]:.3g}"
     assert labels == expected
     assert canvas.edge_kind == "weight"
-    assert "Forward pass" in canvas._caption() and "sample 3 of 4" in canvas._caption()
+    assert "Forward pass" in canvas.painter.caption() and "sample 3 of 4" in canvas.painter.caption()
     canvas.grab()
 
 
@@ -247,6 +259,47 @@ def test_update_phase_moves_the_edges_to_the_new_weights(canvas):
         assert es.value[k] == net.weights[es.layer[k]][es.row[k], es.col[k]]
 
 
+# ----------------------------------------------------------------------------- highlights
+
+
+def near(image, px, py, color: str, tolerance: int = 24) -> bool:
+    """Some pixel within 1 of (px, py) has ``color`` (± tolerance per channel: antialiasing)."""
+    want = QColor(color)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            c = pixel(image, px + dx, py + dy)
+            if max(abs(c.red() - want.red()), abs(c.green() - want.green()), abs(c.blue() - want.blue())) <= tolerance:
+                return True
+    return False
+
+
+def test_highlights_and_dead_marks_count_from_zero(canvas):
+    _, ds, net, trainer = build(hidden=(3,))
+    show_network(canvas, net, ds, trainer)
+    theme = THEMES["light"]
+    lesson = Highlight(nodes=((1, 3),), edges=((1, 3, 2),), layers=(2,))  # a lesson file counts from 1
+    assert lesson.zero_based() == (((1, 2),), ((0, 2, 1),), (2,))
+    canvas.set_highlight(*lesson.zero_based())
+    assert canvas.highlight == (((1, 2),), ((0, 2, 1),), (2,))
+    image = canvas.grab().toImage()
+    s = canvas.scale_offset()[0]
+
+    def above(layer, k, gap):
+        px, py = canvas.to_widget(*canvas.layout_.positions[layer][k])
+        return float(px), float(py) - (s * canvas.layout_.radius[layer] + gap)
+
+    assert near(image, *above(1, 2, 7), theme.highlight)  # the ring around hidden neuron 2 (the third)
+    assert pixel(image, *above(1, 1, 7)) == QColor(theme.background)  # not around neuron 1
+    assert near(image, *midpoint(canvas, edge_index(canvas.edge_set, 0, 2, 1)), theme.highlight)  # w[0][2, 1]
+    assert pixel(image, *above(2, 0, 7)) not in (QColor(theme.background), QColor(theme.highlight))  # layer 2 tinted
+
+    canvas.set_dead([(1, 0)])  # the first hidden neuron, as dead_neurons() names it
+    image = canvas.grab().toImage()
+    centre = [canvas.to_widget(*canvas.layout_.positions[1][k]) for k in range(3)]
+    assert near(image, *centre[0], "#b3261e")  # crossed
+    assert pixel(image, *centre[1]) == QColor(theme.node)
+
+
 # ----------------------------------------------------------------------------- interaction
 
 
@@ -286,10 +339,10 @@ def test_zoom_scales_the_drawing(canvas):
         a, b = np.array(canvas.to_widget(x0, y0)), np.array(canvas.to_widget(x1, y1))
         return float(np.hypot(*(b - a)))
 
-    base, scale = spacing(), canvas._scale_offset()[0]
+    base, scale = spacing(), canvas.scale_offset()[0]
     canvas.zoom_in()
     assert canvas.zoom == pytest.approx(1.25)
-    assert canvas._scale_offset()[0] == pytest.approx(1.25 * scale)
+    assert canvas.scale_offset()[0] == pytest.approx(1.25 * scale)
     assert spacing() == pytest.approx(1.25 * base)
     canvas.zoom_out()
     assert spacing() == pytest.approx(base)
@@ -298,3 +351,27 @@ def test_zoom_scales_the_drawing(canvas):
     assert canvas.zoom == 8.0
     canvas.reset_view()
     assert canvas.zoom == 1.0 and spacing() == pytest.approx(base)
+
+
+# ----------------------------------------------------------------------------- painter
+
+
+def test_the_painter_draws_the_canvas_picture_into_any_image_and_rectangle(canvas):
+    """NetworkPainter needs no widget: the same state painted into a rectangle of a QImage
+    is the canvas's picture, pixel for pixel, moved to that rectangle."""
+    _, ds, net, trainer = build(hidden=(4, 4))
+    show_network(canvas, net, ds, trainer)
+    canvas.set_highlight(nodes=((1, 0),), edges=((0, 0, 0),), layers=(2,))
+    shown = canvas.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    painter = NetworkPainter()
+    painter.set_architecture(net.layers, net.activation_names, ds.feature_names)
+    painter.set_weights(net.weights, net.biases)
+    painter.set_highlight(nodes=((1, 0),), edges=((0, 0, 0),), layers=(2,))
+    image = QImage(SIZE[0] + 30, SIZE[1] + 20, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("black"))
+    p = QPainter(image)
+    p.setFont(canvas.font())  # the widget paints in its own font
+    painter.paint(p, QRectF(30, 20, *SIZE))
+    p.end()
+    assert image.copy(30, 20, *SIZE) == shown
+    assert pixel(image, 10, 10) == QColor("black")  # nothing outside the rectangle

@@ -134,3 +134,23 @@ def test_node_and_edge_hit_tests():
     assert geo.edge_at(es, px, py, tolerance=2.0) is None
     assert geo.edge_at(es, -500.0, 500.0, tolerance=5.0) is None
     assert geo.edge_at(geo.edges(lay, []), mx, my, tolerance=5.0) is None
+
+
+def test_view_transform_fits_the_network_then_zooms_about_the_centre_and_pans():
+    lay = geo.layout([2, 3, 1])
+    x0, y0, x1, y1 = lay.bounds
+    rect = (0.0, 0.0, 800.0, 500.0)
+    s, ox, oy = geo.view_transform(lay.bounds, rect)
+    # fitted inside the margins (70 left and right, 50 above, 56 below), at most MAX_SCALE
+    assert s == pytest.approx(min((800 - 140) / (x1 - x0), (500 - 106) / (y1 - y0), geo.MAX_SCALE))
+    assert ox + s * (x0 + x1) / 2 == pytest.approx(70 + (800 - 140) / 2)  # centred between the margins
+    assert oy + s * (y0 + y1) / 2 == pytest.approx(50 + (500 - 106) / 2)
+    # the same picture in a rectangle moved by (30, 40): everything moves with it
+    assert geo.view_transform(lay.bounds, (30.0, 40.0, 800.0, 500.0)) == pytest.approx((s, ox + 30, oy + 40))
+    # zoom 2 about the rectangle's centre (400, 250), then a pan in pixels
+    s2, ox2, oy2 = geo.view_transform(lay.bounds, rect, zoom=2.0, pan=(5.0, -7.0))
+    assert s2 == pytest.approx(2 * s)
+    assert (ox2, oy2) == pytest.approx((400 + 2 * (ox - 400) + 5, 250 + 2 * (oy - 250) - 7))
+    # a tiny network is not blown up; a bigger font leaves wider margins
+    assert geo.view_transform(geo.layout([1, 1]).bounds, (0.0, 0.0, 4000.0, 3000.0))[0] == geo.MAX_SCALE
+    assert geo.view_transform(lay.bounds, rect, font_scale=2.0)[0] < s

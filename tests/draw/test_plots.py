@@ -11,7 +11,6 @@ pytest.importorskip("pytestqt")
 from PySide6 import QtCore, QtGui  # noqa: E402
 
 from nnviz.draw.plots import (  # noqa: E402
-    CLASS_COLORS,
     HISTOGRAM_BINS,
     SATURATION_THRESHOLD,
     Z_POINTS,
@@ -20,6 +19,7 @@ from nnviz.draw.plots import (  # noqa: E402
     BoundaryPlot,
     LossPlot,
 )
+from nnviz.draw.theme import CLASS_COLORS, DARK, LIGHT  # noqa: E402
 
 SIZE = (500, 350)
 GRID_STEP = (Z_RANGE[1] - Z_RANGE[0]) / (Z_POINTS - 1)
@@ -393,16 +393,42 @@ def test_saturated_fraction_follows_the_activation(qtbot):
 
 
 @pytest.mark.parametrize("cls", [LossPlot, BoundaryPlot, ActivationPlot])
-def test_apply_theme_switches_the_background(qtbot, cls):
+def test_set_theme_switches_the_background(qtbot, cls):
     widget = show(qtbot, cls())
 
     def corner():  # a pixel in the margin, outside any data
         return widget.grab().toImage().pixelColor(2, SIZE[1] - 3)
 
     assert corner().lightness() > 240
-    widget.apply_theme(True)
+    widget.set_theme(DARK)
     QtCore.QCoreApplication.processEvents()
     assert corner().name() == "#1e1f22"
-    widget.apply_theme(False)
+    widget.set_theme(LIGHT)
     QtCore.QCoreApplication.processEvents()
     assert corner().name() == "#ffffff"
+
+
+@pytest.mark.parametrize("cls", [LossPlot, BoundaryPlot, ActivationPlot])
+def test_a_plot_built_dark_looks_like_one_switched_to_dark(qtbot, cls):
+    built = show(qtbot, cls(theme=DARK))
+    switched = show(qtbot, cls())
+    switched.set_theme(DARK)
+    QtCore.QCoreApplication.processEvents()
+    assert built.grab().toImage() == switched.grab().toImage()
+
+
+def test_a_label_torn_down_by_the_garbage_collector_has_an_empty_size_hint(qapp):
+    """pyqtgraph's LabelItem.sizeHint reads attributes that the cycle collector clears
+    before Qt asks a dying label for its size; the guard answers an empty size instead of
+    raising inside a Qt virtual. The second half fails once pyqtgraph no longer needs it."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QSizeF, Qt
+
+    import nnviz.draw.plots  # noqa: F401 - installs the guard
+
+    label = pg.LabelItem("loss")
+    assert label.sizeHint(Qt.SizeHint.PreferredSize, QSizeF()).width() > 0
+    vars(label).clear()  # what the cycle collector leaves of a label in a reference cycle
+    assert label.sizeHint(Qt.SizeHint.PreferredSize, QSizeF()) == QSizeF()
+    with pytest.raises(AttributeError, match="_sizeHint"):
+        pg.LabelItem.sizeHint.original(label, Qt.SizeHint.PreferredSize, QSizeF())

@@ -14,12 +14,12 @@ from nnviz.engine.datasets import (
     FEATURE_NAMES,
     Dataset,
     _zscore_params,
-    bump_height,
     derive_features,
     make_dataset,
 )
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.features import canonical_feature_name, normalize_features
+from nnviz.engine.toy_sets import bump_height
 
 GENERATED = tuple(name for name in DATASET_NAMES if name != "lecture")
 CLASSIFICATION = ("xor", "circles", "gaussians", "spiral", "moons", "blobs")

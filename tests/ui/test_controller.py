@@ -370,9 +370,9 @@ def test_an_error_from_a_paused_run_does_not_stop_the_next_one(make_controller, 
     with qtbot.capture_exceptions():
         c.play()
         deadline = time.perf_counter() + 2.0
-        while not c._done.is_set() and time.perf_counter() < deadline:
+        while not c.run.finished and time.perf_counter() < deadline:
             time.sleep(0.005)  # no event processing: the error signal stays queued
-        assert c._done.is_set() and c.running
+        assert c.run.finished and c.running
         c.pause()
         monkeypatch.undo()
         c.play()
@@ -386,3 +386,32 @@ def test_an_error_from_a_paused_run_does_not_stop_the_next_one(make_controller, 
     step = c.trainer.step
     qtbot.wait(100)
     assert c.trainer.step == step and QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+def test_pause_waits_for_a_slow_step_so_an_edit_cannot_interleave(make_controller, qtbot):
+    """The worker is inside an optimizer step that takes longer than any fixed timeout;
+    pause() must return only after it, so the weight set afterwards is the one that stays."""
+    c = make_controller()
+    optimizer = c.trainer.optimizer
+    real_step = optimizer.step
+    inside, slowed = [], []
+
+    def slow_step(params, grads, lr):
+        inside.append(True)
+        if not slowed:  # once: the step the pause lands in
+            slowed.append(True)
+            time.sleep(1.5)
+        real_step(params, grads, lr)
+        inside.pop()
+
+    optimizer.step = slow_step
+    c.play()
+    qtbot.waitUntil(lambda: bool(slowed), timeout=5000)
+    c.pause()
+    assert not inside, "pause() returned while the worker was still inside a training step"
+    assert c.run is None and not c.running
+    c.set_weight(0, 0, 0, 0.123)
+    step = c.trainer.step
+    qtbot.wait(200)  # a worker still alive would now apply its update over the edit
+    assert c.network.weights[0][0, 0] == 0.123 and c.trainer.step == step
+    assert c.snapshot.weights[0][0, 0] == 0.123

@@ -18,8 +18,11 @@ from nnviz.engine.datasets import make_dataset  # noqa: E402
 from nnviz.engine.gradient_flow import flow_ratio  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import TrainConfig, Trainer  # noqa: E402
+from nnviz.lessons.model import Highlight  # noqa: E402
 from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
-from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel, format_number  # noqa: E402
+from nnviz.draw.theme import DARK, LIGHT  # noqa: E402
+from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel  # noqa: E402
+from nnviz.ui.instruments.common import format_number  # noqa: E402
 from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel  # noqa: E402
 from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel  # noqa: E402
 from nnviz.app.problem import Problem  # noqa: E402
@@ -34,7 +37,7 @@ class Widgets:
     garbage collection, so that no wrapper of this test is freed at a random moment of a
     later test (with PySide6 6.11, wrappers that ``addLayout`` made for layout items crashed
     the process when they were freed after Qt had deleted the items; the panels avoid
-    ``addLayout``, see chain_rule_panel.add_row, and this keeps any such hazard here)."""
+    ``addLayout``, see common.add_row, and this keeps any such hazard here)."""
 
     def __init__(self):
         self.made = []
@@ -126,7 +129,8 @@ def test_inspecting_a_weight_shows_every_number_and_highlights_the_paths(qtbot, 
         canvas.weightInspected.emit(1, 1, 0)  # what a right-click → "Inspect ∂L/∂w" emits
     assert panel.selection() == (1, 1, 0)
     nodes, edges = path_highlight(panel.rule)
-    assert canvas.highlight == (nodes, edges, ())
+    assert canvas.highlight == Highlight(nodes, edges).zero_based()
+    assert (1, 1, 0) in canvas.highlight[1]  # the canvas counts from 0, as weightInspected does
     assert (2, 2, 1) in edges and (3, 1, 2) in edges
     panel.set_show_paths(False)
     assert canvas.highlight == ((), (), ())
@@ -207,9 +211,9 @@ def test_chain_rule_themes(qtbot, widgets):
     widgets.add(panel)
     panel.set_state(small_net(), None, [0.2, 0.3], [1.0])
     before = panel.text()
-    panel.apply_theme(True)
+    panel.set_theme(DARK)
     assert panel.text() == before
-    panel.apply_theme(False)
+    panel.set_theme(LIGHT)
 
 
 # ----------------------------------------------------------------------------- gradient flow
@@ -293,7 +297,7 @@ def test_the_canvas_gets_the_dead_marks(qtbot, widgets):
     panel.set_state(net, data, step=800, epoch=16)
     assert canvas.dead == ()
     assert panel.entries() == ["↺  layer 2, neuron 3: revived at epoch 16 (step 800)"]
-    panel.apply_theme(True)
+    panel.set_theme(DARK)
 
 
 def test_dead_panel_follows_snapshots_and_switches_to_leaky_relu(qtbot, make_controller, widgets):
@@ -315,6 +319,7 @@ def test_dead_panel_follows_snapshots_and_switches_to_leaky_relu(qtbot, make_con
     assert all("dead since epoch" in line for line in panel.entries()[:len(dead)])
 
     assert panel.leaky_button.isEnabled()
+    panel.problemRequested.connect(c.set_problem)  # as the main window does
     qtbot.mouseClick(panel.leaky_button, Qt.MouseButton.LeftButton)
     assert c.problem.activation == "leaky_relu"
     assert c.network.activation_names[:-1] == ("leaky_relu", "leaky_relu")

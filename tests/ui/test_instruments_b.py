@@ -13,10 +13,13 @@ from PySide6 import QtCore  # noqa: E402
 from nnviz.engine.loss_curves import loss_curves, per_sample_losses  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.optimizer_race import RACE_OPTIMIZERS  # noqa: E402
+from nnviz.engine.trainer import Trainer  # noqa: E402
+from nnviz.draw.theme import DARK, LIGHT  # noqa: E402
 from nnviz.ui.instruments.init_lab_panel import InitLabPanel  # noqa: E402
 from nnviz.ui.instruments.loss_panel import VALUE_RANGE, LossPanel  # noqa: E402
 from nnviz.ui.instruments.optimizer_panel import OptimizerPanel  # noqa: E402
-from nnviz.app.problem import Problem  # noqa: E402
+from nnviz.app.problem import NetworkShape, Problem  # noqa: E402
+from nnviz.ui.instruments.source import SnapshotSource  # noqa: E402
 
 SIZE = (520, 380)
 SMALL = Problem(samples=100)
@@ -87,8 +90,8 @@ def test_init_lab_uses_the_controllers_data_and_both_themes(qtbot, controller):
     panel.configure(data="current", depth=2, width=4)
     assert panel.stats().layers == (2, 4, 4, 3)  # blobs: 3 classes, softmax
     np.testing.assert_allclose(panel.stats().activations[-1].sum(axis=1), 1.0)
-    panel.apply_theme(True)
-    panel.apply_theme(False)
+    panel.set_theme(DARK)
+    panel.set_theme(LIGHT)
     assert len(visible_curves(panel.gradient_ridges)) == 2
 
 
@@ -112,8 +115,8 @@ def test_run_fills_four_paths_and_four_loss_curves(qtbot):
     assert panel.image.image is not None and panel.contours.getData()[0].size > 0
     for name in ("SGD", "Momentum", "RMSProp", "Adam"):
         assert name in panel.legend_label.text() and name in panel.status_label.text()
-    panel.apply_theme(True)
-    panel.apply_theme(False)
+    panel.set_theme(DARK)
+    panel.set_theme(LIGHT)
 
 
 def test_clicking_the_surface_starts_the_race_there(qtbot):
@@ -181,7 +184,7 @@ def test_feeding_a_snapshot_marks_every_training_sample(qtbot, controller):
         np.testing.assert_array_equal(np.minimum(curve, VALUE_RANGE[1]), y)
     legend = [label.text for _, label in panel.columns[1].legend.items]
     assert legend[-1] == "samples"
-    panel.apply_theme(True)
+    panel.set_theme(DARK)
     assert panel.point_count() == n
 
 
@@ -233,3 +236,80 @@ def test_panels_work_while_training_plays(qtbot, controller):
     finally:
         c.pause()
     assert loss_panel.point_count() == c.dataset.n_train
+
+
+# ---- the snapshot-source protocol ---------------------------------------------------------------
+
+
+class StrictSource(QtCore.QObject):
+    """Exactly the SnapshotSource members, fed by a trainer of its own: a panel that reads
+    anything else of its controller (the live network, the trainer) fails here."""
+
+    problemChanged = QtCore.Signal(object)
+    snapshotChanged = QtCore.Signal(object)
+    phaseChanged = QtCore.Signal(object)
+    runningChanged = QtCore.Signal(bool)
+
+    def __init__(self, problem):
+        super().__init__()
+        data = problem.make_dataset()
+        net = problem.make_network(data)
+        self._trainer = Trainer(net, data, problem.train, seed=problem.seed)
+        self.problem, self.dataset, self.shape = problem, data, NetworkShape.of(net)
+        self.snapshot, self.phase, self.running = self._trainer.snapshot(), None, False
+
+    def next_batch(self):
+        x, y = self._trainer.current_batch()
+        return x.copy(), y.copy()
+
+    def step(self):
+        self._trainer.step_batch()
+        self.snapshot = self._trainer.snapshot()
+        self.snapshotChanged.emit(self.snapshot)
+
+
+def test_the_controller_offers_every_member_of_the_protocol(controller):
+    c = controller()
+    members = [n for n in dir(SnapshotSource) if not n.startswith("_")] + list(SnapshotSource.__annotations__)
+    assert {"problem", "shape", "dataset", "snapshot", "phase", "running", "next_batch", "problemChanged",
+            "snapshotChanged", "phaseChanged", "runningChanged"} <= set(members)
+    for name in members:
+        assert hasattr(c, name), name
+        assert hasattr(StrictSource(SMALL), name), name
+
+
+def test_every_panel_needs_only_the_snapshot_source(qtbot):
+    from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel
+    from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel
+    from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel
+
+    source = StrictSource(Problem(samples=100, activation="relu", init="he"))
+    chain = show(qtbot, ChainRulePanel(source))
+    dead = show(qtbot, DeadNeuronPanel(source))
+    flow = show(qtbot, GradientFlowPanel(source))
+    losses = show(qtbot, LossPanel(source))
+    race = show(qtbot, OptimizerPanel(source))
+    lab = show(qtbot, InitLabPanel(source))
+    for _ in range(3):
+        source.step()
+    x, y = source.next_batch()
+    np.testing.assert_array_equal(chain.sample()[0], x[0])
+    np.testing.assert_array_equal(chain.params, source.snapshot.params)
+    assert dead.history()[0].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert flow.history()[1].shape == (3, 3)
+    assert losses.point_count() == source.dataset.n_train
+    race.set_source("network")
+    race.set_steps(3)
+    paths = race.run()
+    assert paths["sgd"].points[0][0] == source.snapshot.params[race._network.offsets[0]]
+    lab.configure(data="current", depth=2, width=4)
+    assert lab.stats().layers == (2, 4, 4, 1)
+    requested = []
+    dead.problemRequested.connect(requested.append)
+    dead.switch_to_leaky()
+    assert [p.activation for p in requested] == ["leaky_relu"] and source.problem.activation == "relu"
+    source.problem = requested[0]  # what the window does with the request, in short
+    leaky = tuple("leaky_relu" if a == "relu" else a for a in source.shape.activation_names)
+    source.shape = NetworkShape(source.shape.layers, leaky, source.shape.loss_name)
+    source.problemChanged.emit(source.problem)
+    assert dead.network.activation_names == ("leaky_relu", "leaky_relu", "sigmoid") and dead.dead == []

@@ -18,7 +18,7 @@ def lesson_window(qtbot, tmp_path, monkeypatch):
     window.show()
     qtbot.waitExposed(window)
     window.build_plots()
-    assert window.open_lesson(find_lesson("perceptron"))
+    assert window.lessons.open(find_lesson("perceptron"))
     window.canvas.set_animation_speed(0)
     yield window
     window.controller.shutdown()
@@ -44,7 +44,7 @@ def test_keys_walk_the_steps_and_back(qtbot, lesson_window):
     press(qtbot, w, Qt.Key.Key_PageUp)
     assert w.lesson_panel.index == 1
     press(qtbot, w, Qt.Key.Key_End)
-    assert w.lesson_panel.index == len(w.lesson.steps) - 1
+    assert w.lesson_panel.index == len(w.lessons.lesson.steps) - 1
     press(qtbot, w, Qt.Key.Key_Home)
     assert w.lesson_panel.index == 0
     assert "Step 1 of 8" in w.lesson_panel.counter.text()
@@ -52,7 +52,7 @@ def test_keys_walk_the_steps_and_back(qtbot, lesson_window):
 
 def test_forward_step_shows_the_lecture_numbers_term_by_term(lesson_window):
     w = lesson_window
-    w.show_lesson_step(3)  # "The weighted sum, term by term": phase forward at x = (95, 4)
+    w.lessons.show_step(3)  # "The weighted sum, term by term": phase forward at x = (95, 4)
     assert w.canvas.term_labels()[(1, 0)] == "z = 0.001 + 0.95 + 0.08 = 1.031"
     assert w.canvas.value_labels()[(1, 0)] == "a = 0.737"
     assert w.canvas.value_labels()[(0, 0)] == "x = 95"
@@ -60,7 +60,7 @@ def test_forward_step_shows_the_lecture_numbers_term_by_term(lesson_window):
 
 def test_answering_a_question_then_revealing_the_result(qtbot, lesson_window):
     w = lesson_window
-    w.show_lesson_step(4)  # question: which class? (choices), shown before the step's result
+    w.lessons.show_step(4)  # question: which class? (choices), shown before the step's result
     panel = w.lesson_panel
     assert not panel.answered and panel.question_box.isVisible()
     panel.findChild(type(panel.choice_group.button(0)), "choice_1").setChecked(True)
@@ -68,7 +68,7 @@ def test_answering_a_question_then_revealing_the_result(qtbot, lesson_window):
     assert panel.answered and panel.last_answer_right is True
     assert "Right" in panel.feedback.text() and "0.737 &gt; 0.5" in panel.feedback.text().replace(">", "&gt;")
     # a wrong numeric answer on step 3 says so
-    w.show_lesson_step(2)
+    w.lessons.show_step(2)
     panel.number.setText("1.2")
     qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
     assert panel.last_answer_right is False and "1.031" in panel.feedback.text()
@@ -76,7 +76,7 @@ def test_answering_a_question_then_revealing_the_result(qtbot, lesson_window):
 
 def test_question_step_shows_the_previous_state_until_revealed(lesson_window):
     w = lesson_window
-    w.show_lesson_step(7)  # third student: forward at (95, 2), with a question
+    w.lessons.show_step(7)  # third student: forward at (95, 2), with a question
     assert w.canvas.value_labels().get((0, 1)) == "x = 5"  # still the second student's step
     w.lesson_panel.reveal()
     assert w.canvas.value_labels()[(0, 1)] == "x = 2"
@@ -86,10 +86,10 @@ def test_question_step_shows_the_previous_state_until_revealed(lesson_window):
 def test_going_back_restores_exactly_that_step(lesson_window):
     w = lesson_window
     player = LessonPlayer(find_lesson("perceptron"))
-    for i in range(len(w.lesson.steps)):
-        w.show_lesson_step(i)
-    w.show_lesson_step(3)
-    state = w.lesson_player.state(3)
+    for i in range(len(w.lessons.lesson.steps)):
+        w.lessons.show_step(i)
+    w.lessons.show_step(3)
+    state = w.lessons.player.state(3)
     fresh = player.state(3)
     assert np.array_equal(state.network.params, fresh.network.params)
     assert np.array_equal(state.trace.layers[0].z, fresh.trace.layers[0].z)
@@ -110,11 +110,11 @@ def test_blank_and_unblank(qtbot, lesson_window):
 
 def test_leaving_and_reentering_resumes(qtbot, lesson_window):
     w = lesson_window
-    w.show_lesson_step(5)
-    w.leave_lesson()
-    assert w.lesson is None and w.actions_["play"].isEnabled()
+    w.lessons.show_step(5)
+    w.lessons.leave()
+    assert w.lessons.lesson is None and w.actions_["play"].isEnabled()
     assert w.canvas.layers == w.controller.network.layers
-    assert w.open_lesson(find_lesson("perceptron"))
+    assert w.lessons.open(find_lesson("perceptron"))
     assert w.lesson_panel.index == 5
 
 
@@ -125,6 +125,6 @@ def test_a_lesson_with_a_wrong_number_is_refused(qtbot, lesson_window, tmp_path,
     text = find_lesson("perceptron").path.read_text(encoding="utf-8").replace("expect = { z = 1.031 }", "expect = { z = 1.5 }")
     bad = tmp_path / "wrong.toml"
     bad.write_text(text, encoding="utf-8")
-    assert not w.open_lesson_file(str(bad))
+    assert not w.lessons.open_file(str(bad))
     assert len(shown) == 1 and "step 4" in shown[0] and "1.031" in shown[0]
-    assert w.lesson.id == "perceptron"  # the open lesson is untouched
+    assert w.lessons.lesson.id == "perceptron"  # the open lesson is untouched

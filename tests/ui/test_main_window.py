@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolButto
 
 from nnviz.engine.model_io import load_model  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
-from nnviz.draw.canvas import THEMES  # noqa: E402
+from nnviz.draw.theme import THEMES  # noqa: E402
 from nnviz.app.problem import Problem  # noqa: E402
 from nnviz.ui.settings import Settings  # noqa: E402
 
@@ -187,16 +187,16 @@ def test_add_and_remove_layers_while_training(window, qtbot, dialogs):
     c = window.controller
     c.play()
     wait_epochs(qtbot, window, 1)
-    window._edit_hidden(+1, None)
+    window.edit_hidden(+1, None)
     assert c.running
     assert c.network.layers == (2, 4, 4, 4, 1) == window.canvas.layers
     assert window.findChild(QToolButton, "add_neuron_2") is not None
     qtbot.waitUntil(lambda: c.snapshot.step > 0 and tuple(c.snapshot.layers) == (2, 4, 4, 4, 1), timeout=5000)
     assert len(window.canvas.edge_set.value) == edge_count((2, 4, 4, 4, 1))
-    window._edit_hidden(+1, 0)  # one more neuron in hidden layer 1
+    window.edit_hidden(+1, 0)  # one more neuron in hidden layer 1
     assert c.network.layers == (2, 5, 4, 4, 1) and c.running
-    window._edit_hidden(-1, None)
-    window._edit_hidden(-1, None)
+    window.edit_hidden(-1, None)
+    window.edit_hidden(-1, None)
     assert c.network.layers == (2, 5, 1) and c.running
     qtbot.waitUntil(lambda: c.snapshot.step > 0 and tuple(c.snapshot.layers) == (2, 5, 1), timeout=5000)
     assert len(window.canvas.edge_set.value) == edge_count((2, 5, 1))
@@ -208,10 +208,10 @@ def test_add_and_remove_layers_while_training(window, qtbot, dialogs):
 def test_too_many_neurons_shows_one_warning(window, dialogs):
     c = window.controller
     c.change_hidden((64,))
-    window._edit_hidden(+1, 0)
+    window.edit_hidden(+1, 0)
     assert len(dialogs) == 1 and "1 to 64 neurons" in dialogs[0]
     assert c.network.layers == (2, 64, 1)
-    window._edit_hidden(-1, 0)
+    window.edit_hidden(-1, 0)
     assert c.network.layers == (2, 63, 1) and len(dialogs) == 1
 
 
@@ -268,7 +268,7 @@ def test_stepping_into_divergence_updates_every_view_without_errors(window, qtbo
     choose(controls.activation, activation)
     choose(controls.output_activation, "linear")
     choose(controls.learning_rate, 10.0)
-    window._edit_hidden(-1, None)
+    window.edit_hidden(-1, None)
     assert c.network.layers == (2, 4, 1)
     for _ in range(400):
         c.step()
@@ -321,10 +321,10 @@ def background_pixel(window) -> QColor:
 
 
 def test_dark_theme_toggle_changes_the_canvas_background(window):
-    assert background_pixel(window) == QColor(THEMES["light"]["background"])
+    assert background_pixel(window) == QColor(THEMES["light"].background)
     window.actions_["dark"].trigger()
     assert window.actions_["dark"].isChecked()
-    assert background_pixel(window) == QColor(THEMES["dark"]["background"]) == QColor(0x1e, 0x1f, 0x22)
+    assert background_pixel(window) == QColor(THEMES["dark"].background) == QColor(0x1e, 0x1f, 0x22)
     window.actions_["dark"].trigger()
     assert background_pixel(window) == QColor(255, 255, 255)
 
@@ -347,7 +347,7 @@ def test_settings_persist_across_windows(make_window, settings_path):
     assert second.controller.granularity == "phase" and second.controls.granularity.currentData() == "phase"
     assert second.actions_["dark"].isChecked()
     assert second.canvas.theme == THEMES["dark"]
-    assert background_pixel(second) == QColor(THEMES["dark"]["background"])
+    assert background_pixel(second) == QColor(THEMES["dark"].background)
 
 
 def test_corrupt_settings_start_with_defaults(make_window, settings_path, caplog, dialogs):
@@ -413,7 +413,7 @@ def test_a_broken_model_file_warns_once_and_changes_nothing(window, tmp_path, di
     params, layers, title = c.network.params.copy(), c.network.layers, window.windowTitle()
     path = tmp_path / "broken.json"
     path.write_text(content)
-    assert window.open_model(str(path)) is False
+    assert window.files.open_model(str(path)) is False
     assert len(dialogs) == 1
     assert c.network.layers == layers == window.canvas.layers
     np.testing.assert_array_equal(c.network.params, params)

@@ -48,9 +48,9 @@ def test_save_then_open_continues_bit_for_bit(new_window, tmp_path):
     a.controller.set_problem(replace(a.controller.problem, samples=120, hidden=(5, 3)))
     train(a)
     path = tmp_path / "lesson.nnviz"
-    assert a.save_session(str(path))
+    assert a.files.save_session(str(path))
     b = new_window()
-    assert b.open_session(str(path))
+    assert b.files.open_session(str(path))
     assert b.controller.problem == a.controller.problem
     assert np.array_equal(b.controller.network.params, a.controller.network.params)
     assert len(b.controller.history().epoch) == len(a.controller.history().epoch)
@@ -68,13 +68,13 @@ def test_corrupt_or_newer_session_changes_nothing(new_window, tmp_path, monkeypa
     before = w.controller.network.params.copy()
     broken = tmp_path / "broken.nnviz"
     broken.write_bytes(b"\x1f\x8b\x08 not really gzip")
-    assert not w.open_session(str(broken))
+    assert not w.files.open_session(str(broken))
     path = tmp_path / "good.nnviz"
-    w.save_session(str(path))
+    w.files.save_session(str(path))
     text = gzip.decompress(path.read_bytes()).decode().replace('"version":1', '"version":7', 1)
     newer = tmp_path / "newer.nnviz"
     newer.write_text(text, encoding="utf-8")
-    assert not w.open_session(str(newer))
+    assert not w.files.open_session(str(newer))
     assert len(shown) == 2 and "newer" in shown[1]
     assert np.array_equal(w.controller.network.params, before)
 
@@ -110,7 +110,7 @@ def test_after_a_crash_the_start_asks_before_restoring(new_window, monkeypatch):
 def test_recent_files_menu_lists_opened_files(new_window, tmp_path):
     w = new_window()
     path = tmp_path / "s.nnviz"
-    w.save_session(str(path))
+    w.files.save_session(str(path))
     names = [a.text() for a in w.recent_menu.actions()]
     assert names == ["s.nnviz"]
     assert Settings().get("recent_files")["files"][0] == str(path.resolve())
@@ -119,12 +119,12 @@ def test_recent_files_menu_lists_opened_files(new_window, tmp_path):
 def test_imported_csv_trains_and_survives_a_session(new_window, tmp_path):
     w = new_window()
     rows = "\n".join(f"{x:.2f},{y:.2f},{int(x * y > 0)}" for x, y in np.random.default_rng(0).uniform(-3, 3, (60, 2)))
-    assert w.import_csv("quadrants.csv", "x,y,label\n" + rows + "\n", 0.25, False)
+    assert w.files.import_csv("quadrants.csv", "x,y,label\n" + rows + "\n", 0.25, False)
     c = w.controller
     assert c.problem.dataset == "csv" and c.dataset.x_train.shape == (45, 2)
     assert w.controls.dataset.currentText() == "CSV: quadrants.csv"
     path = tmp_path / "csv.nnviz"
-    w.save_session(str(path))
+    w.files.save_session(str(path))
     other = new_window()
-    assert other.open_session(str(path))
+    assert other.files.open_session(str(path))
     assert np.array_equal(other.controller.dataset.x_train, c.dataset.x_train)

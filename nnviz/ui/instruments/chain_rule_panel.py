@@ -8,127 +8,32 @@ estimate with the relative error. "Show paths on the network" marks the paths on
 canvas.
 
 The panel never touches the controller's live network: it keeps its own display
-Network (same layers, activations and loss) and loads ``snapshot.params`` into it.
+Network (the SnapshotSource's shape) and loads ``snapshot.params`` into it. The page
+itself is written by ``chain_rule_html``.
 """
 
 from __future__ import annotations
 
-import html
-import math
-import time
-
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
 
-from nnviz.engine.chain_rule import ChainRule, chain_rule, path_highlight, weight_symbol
+from nnviz.draw.theme import LIGHT, Theme
+from nnviz.engine.chain_rule import ChainRule, chain_rule, path_highlight
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
+from nnviz.lessons.model import Highlight
+from nnviz.ui.instruments.chain_rule_html import message_html, rule_html
+from nnviz.ui.instruments.common import REFRESH_INTERVAL, SnapshotThrottle, add_row, bold_label
+from nnviz.ui.instruments.source import SnapshotSource
 
-__all__ = ["ChainRulePanel", "SnapshotThrottle", "add_row", "format_number"]
-
-AGREEMENT = 1e-6  # relative error up to which the three values "agree"
-REFRESH_INTERVAL = 0.25  # seconds between refreshes while training plays
-
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def format_number(value: float, digits: int = 4) -> str:
-    """A number as the panel writes it: ``digits`` significant digits, a real minus sign,
-    and ×10ⁿ instead of e-notation outside 0.001 … 100 000."""
-    v = float(value)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    if v == 0.0:
-        return "0"
-    text = f"{v:.{digits}g}" if 1e-3 <= abs(v) < 1e5 else ""
-    if not text or "e" in text:  # (also when rounding crossed a boundary, e.g. 99999.5)
-        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-        text = f"{mantissa}×10{str(int(exponent)).translate(_SUP)}"
-    return text.replace("-", "−")
-
-
-def bold_label(text: str) -> QLabel:
-    """A panel's heading: a QLabel in the bold version of the default font."""
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def add_row(parent_layout, vertical: bool = False, stretch: int = 0, spacing: int = 6,
-            margins: tuple[int, int, int, int] = (0, 0, 0, 0)):
-    """A row (or column) of widgets inside ``parent_layout``: a box layout on its own
-    container widget. Not ``addLayout``: in PySide6 6.11 that makes Python wrappers for the
-    nested layout's items, and when the garbage collector frees them after Qt has deleted
-    the items (the panel was destroyed), the process crashes."""
-    box = QWidget()
-    row = (QVBoxLayout if vertical else QHBoxLayout)(box)
-    row.setContentsMargins(*margins)
-    row.setSpacing(spacing)
-    parent_layout.addWidget(box, stretch)
-    return row
-
-
-class SnapshotThrottle(QObject):
-    """Runs ``fn`` now, or, while training plays, at most once per ``interval`` seconds;
-    a request that has to wait is delivered by a single-shot timer, so the latest state
-    is always shown in the end."""
-
-    def __init__(self, fn, interval: float = REFRESH_INTERVAL, parent: QObject | None = None):
-        super().__init__(parent)
-        self._fn = fn
-        self.interval = interval
-        self._last = -math.inf
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._fire)
-
-    def request(self, throttled: bool) -> None:
-        now = time.perf_counter()
-        if not throttled or now - self._last >= self.interval:
-            self._timer.stop()
-            self._fire()
-        elif not self._timer.isActive():
-            self._timer.start(max(1, int(1000 * (self.interval - (now - self._last)))))
-
-    def pending(self) -> bool:
-        return self._timer.isActive()
-
-    def _fire(self) -> None:
-        self._last = time.perf_counter()
-        self._fn()
-
-
-_COLORS = {
-    False: {"text": "#202124", "muted": "#5f6368", "head": "#eef1f5", "alt": "#f7f8fa",
-            "rule": "#c4c7cc", "good": "#188038", "bad": "#c5221f", "zero": "#c5221f",
-            "small": "#b06000", "accent": "#0877bd", "total": "#e8f0fe"},
-    True: {"text": "#e8eaed", "muted": "#9aa0a6", "head": "#2d3034", "alt": "#26282c",
-           "rule": "#4e5157", "good": "#81c995", "bad": "#f28b82", "zero": "#f28b82",
-           "small": "#fdd663", "accent": "#8ab4f8", "total": "#1f3049"},
-}
-
-
-def _sup(n: int) -> str:
-    return f"⁽{str(n).translate(_SUP)}⁾"
-
-
-def _sub(n: int) -> str:
-    return str(n).translate(_SUB)
+__all__ = ["ChainRulePanel"]
 
 
 class ChainRulePanel(QWidget):
     """∂L/∂w for one weight, written out as the chain rule's sum over paths.
 
-    Driven by a SessionController (``controller``) or by hand: ``set_state``,
+    Driven by a SnapshotSource (``controller``) or by hand: ``set_state``,
     ``set_snapshot``, ``set_phase``, ``set_sample``, ``inspect``. ``canvas`` (a
     NetworkCanvas, optional) receives the highlighted paths.
     """
@@ -138,7 +43,8 @@ class ChainRulePanel(QWidget):
 
     SOURCE_STEP, SOURCE_TRAIN = 0, 1
 
-    def __init__(self, controller=None, parent=None, canvas=None, max_paths: int = 64):
+    def __init__(self, controller: SnapshotSource | None = None, parent=None, canvas=None,
+                 max_paths: int = 64, *, theme: Theme = LIGHT):
         super().__init__(parent)
         self.controller = controller
         self.canvas = canvas
@@ -151,7 +57,7 @@ class ChainRulePanel(QWidget):
         self.error: str | None = None
         self._step_sample: tuple[np.ndarray, np.ndarray, str] | None = None
         self._highlight_set = False
-        self._dark = False
+        self._theme = theme
         self._dirty = False
         self._throttle = SnapshotThrottle(self._refresh_if_visible, REFRESH_INTERVAL, self)
 
@@ -204,7 +110,7 @@ class ChainRulePanel(QWidget):
         self.sample_spin.valueChanged.connect(self.refresh)
         self.show_paths.toggled.connect(self._update_highlight)
 
-        self.apply_theme(False)
+        self.set_theme(theme)
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)
             controller.snapshotChanged.connect(self._on_snapshot)
@@ -332,7 +238,7 @@ class ChainRulePanel(QWidget):
         params = self.phase.before if self.phase is not None else self.params
         if self.network is None or params is None or sample is None:
             self.error = "No network yet." if self.network is None else "No sample yet."
-            self.browser.setHtml(self._message_html(self.error))
+            self.browser.setHtml(message_html(self.error, self._theme))
             self._update_highlight()
             return
         x, y, description = sample
@@ -343,20 +249,19 @@ class ChainRulePanel(QWidget):
             self.rule = chain_rule(net, x, y, layer, to, frm, self.max_paths)
         except NnvizError as exc:
             self.error = str(exc)
-            self.browser.setHtml(self._message_html(self.error))
+            self.browser.setHtml(message_html(self.error, self._theme))
         else:
             bar = self.browser.horizontalScrollBar().value(), self.browser.verticalScrollBar().value()
-            self.browser.setHtml(self._html(self.rule, x, y, description))
+            self.browser.setHtml(rule_html(self.rule, net.layers, x, y, description, self._theme))
             self.browser.horizontalScrollBar().setValue(bar[0])
             self.browser.verticalScrollBar().setValue(bar[1])
         self._update_highlight()
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = bool(dark)
-        c = _COLORS[self._dark]
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         self.browser.setStyleSheet(
-            f"QTextBrowser {{ background: {'#1e1f22' if dark else '#ffffff'}; color: {c['text']}; "
-            f"border: 1px solid {c['rule']}; border-radius: 4px; }}")
+            f"QTextBrowser {{ background: {theme.background}; color: {theme.table_text}; "
+            f"border: 1px solid {theme.rule}; border-radius: 4px; }}")
         if self.network is not None or self.error is not None:
             self.refresh()
 
@@ -366,8 +271,8 @@ class ChainRulePanel(QWidget):
         return self.controller is not None and self.controller.running
 
     def _on_problem(self, problem) -> None:
-        net = self.controller.network  # metadata only, read while the controller is rebuilt
-        self._set_architecture(net.layers, net.activation_names, net.loss_name)
+        shape = self.controller.shape
+        self._set_architecture(shape.layers, shape.activation_names, shape.loss_name)
         self.dataset = self.controller.dataset
         self.params = None
         self.phase = None
@@ -380,7 +285,7 @@ class ChainRulePanel(QWidget):
         self.params = np.array(snapshot.params, dtype=np.float64)
         running = self._running()
         if not running:
-            x, y = self.controller.trainer.current_batch()
+            x, y = self.controller.next_batch()  # copies; the trainer is left as it is
             if len(x):
                 self._step_sample = (x[0], y[0], "first sample of the next mini-batch")
         elif self._step_sample is None and self.dataset is not None:
@@ -470,125 +375,9 @@ class ChainRulePanel(QWidget):
         if self.canvas is None:
             return
         if self.show_paths.isChecked() and self.rule is not None:
-            nodes, edges = path_highlight(self.rule)
-            self.canvas.set_highlight(nodes, edges, ())
+            nodes, edges = path_highlight(self.rule)  # lesson-file indexing (from 1)
+            self.canvas.set_highlight(*Highlight(nodes, edges).zero_based())
             self._highlight_set = True
         elif self._highlight_set:
             self.canvas.set_highlight()
             self._highlight_set = False
-
-    # ---- HTML ------------------------------------------------------------------------------
-
-    def _message_html(self, message: str) -> str:
-        c = _COLORS[self._dark]
-        return (f"<p style='color:{c['muted']}'>{html.escape(message)}</p>"
-                f"<p style='color:{c['muted']}'>Pick a weight above, or right-click an edge on the "
-                "network and choose <i>Inspect ∂L/∂w</i>.</p>")
-
-    def _html(self, rule: ChainRule, x, y, description: str) -> str:
-        c = _COLORS[self._dark]
-        net = self.network
-        L = net.n_layers
-        n_in = net.layers[rule.layer]
-        sym = weight_symbol(rule.layer, rule.to, rule.frm, n_in)
-        first = rule.paths[0] if rule.paths else None
-
-        def vec(v):
-            v = np.asarray(v).reshape(-1)
-            shown = ", ".join(format_number(t, 3) for t in v[:6]) + (", …" if v.size > 6 else "")
-            return f"({shown})"
-
-        parts = [f"<div style='color:{c['text']}'>"]
-        # the lecture's formula, then this weight's
-        parts.append(
-            f"<p style='margin:0 0 2px 0; color:{c['muted']}'>The chain rule, as in the lecture: "
-            f"<span style='color:{c['text']}'>∂L/∂w = ∂L/∂O₂ · ∂O₂/∂O₁ · ∂O₁/∂w</span>; "
-            "through each neuron ∂O<sub>next</sub>/∂O = w · f′(z); the paths add up.</p>")
-        if first is not None:
-            terms = self._column_heads(rule)
-            paths = "the path" if rule.n_paths == 1 else f"all {rule.n_paths:,} paths".replace(",", " ")
-            sigma = "" if rule.n_paths == 1 else "Σ "
-            parts.append(
-                f"<p style='margin:4px 0 2px 0; font-size:large'><b>∂L/∂{sym}</b> = {sigma}"
-                + " · ".join(t for t, _ in terms)
-                + f" <span style='font-size:small; color:{c['muted']}'>&nbsp;(over {paths})</span></p>")
-        ys = vec(y)
-        parts.append(
-            f"<p style='margin:0 0 6px 0; color:{c['muted']}'>{sym} = {format_number(rule.value)} · "
-            f"{html.escape(description)}: x = {vec(x)}, y = {ys} · L = {format_number(rule.loss)}</p>")
-
-        # the paths
-        if rule.paths:
-            heads = self._column_heads(rule)
-            head_cells = "".join(
-                f"<th align='right' bgcolor='{c['head']}'>{t}<br>"
-                f"<span style='font-weight:normal; font-size:small; color:{c['muted']}'>{what}</span></th>"
-                for t, what in heads)
-            parts.append("<table cellspacing='0' cellpadding='4' width='100%'>")
-            parts.append(f"<tr><th align='left' bgcolor='{c['head']}'>path<br>"
-                         f"<span style='font-weight:normal; font-size:small; color:{c['muted']}'>neurons</span></th>"
-                         f"{head_cells}<th align='right' bgcolor='{c['head']}'>product<br>"
-                         f"<span style='font-weight:normal; font-size:small; color:{c['muted']}'>of the row</span></th></tr>")
-            for i, path in enumerate(rule.paths):
-                bg = f" bgcolor='{c['alt']}'" if i % 2 else ""
-                route = " → ".join(f"{path.neurons[j] + 1}" for j in range(len(path.neurons)))
-                cells = []
-                for label, value in path.factors:
-                    color = c["text"]
-                    if value == 0.0:
-                        color = c["zero"]
-                    elif label.startswith("f′") and abs(value) < 0.1:
-                        color = c["small"]
-                    cells.append(f"<td align='right'{bg} style='color:{color}'>{format_number(value)}</td>")
-                muted = c["muted"] if path.product == 0.0 else c["text"]
-                parts.append(f"<tr><td{bg} style='color:{c['muted']}'>{route}</td>{''.join(cells)}"
-                             f"<td align='right'{bg} style='color:{muted}'><b>{format_number(path.product)}</b></td></tr>")
-            parts.append("</table>")
-            if not rule.all_listed:
-                rest = rule.total - rule.listed_total
-                parts.append(
-                    f"<p style='margin:4px 0 0 0; color:{c['muted']}; font-size:small'>The {len(rule.paths)} "
-                    f"paths with the largest |product| of {rule.n_paths:,}".replace(",", " ")
-                    + f"; they add up to {format_number(rule.listed_total)}, the others to {format_number(rest)}.</p>")
-            else:
-                parts.append(
-                    f"<p style='margin:4px 0 0 0; color:{c['muted']}; font-size:small'>Neurons counted from 1, "
-                    f"layer {rule.layer + 1} to the output layer {L}. "
-                    f"<span style='color:{c['small']}'>f′ &lt; 0.1</span>: the gradient shrinks there; "
-                    f"<span style='color:{c['zero']}'>0</span>: it stops.</p>")
-
-        # the three values
-        ok = rule.relative_error <= AGREEMENT
-        verdict = (f"<span style='color:{c['good']}'>✓ agree</span>" if ok
-                   else f"<span style='color:{c['bad']}'>✗ differ (a kink of ReLU near z = 0?)</span>")
-        n = "the path" if rule.n_paths == 1 else f"all {rule.n_paths:,} paths".replace(",", " ")
-        rows = [
-            (f"Σ over {n}", format_number(rule.total, 7), True),
-            ("Backpropagation (the engine's trace)", format_number(rule.trace_value, 7), False),
-            ("Central difference (L(w ± h))", format_number(rule.numeric, 7), False),
-            ("Relative error", f"{format_number(rule.relative_error, 2)} &nbsp;{verdict}", False),
-        ]
-        parts.append("<table cellspacing='0' cellpadding='4' style='margin-top:8px'>")
-        for label, value, strong in rows:
-            bg = f" bgcolor='{c['total']}'" if strong else ""
-            value = f"<b>{value}</b>" if strong else value
-            parts.append(f"<tr><td{bg}>{label}</td><td align='right'{bg}>{value}</td></tr>")
-        parts.append("</table></div>")
-        return "".join(parts)
-
-    def _column_heads(self, rule: ChainRule) -> list[tuple[str, str]]:
-        """(symbol, what) per factor column, e.g. ("w⁽³⁾", "weight")."""
-        L = self.network.n_layers
-        heads = [(f"∂L/∂z{_sup(L)}", "output δ")]
-        for l in range(L - 1, rule.layer, -1):
-            heads.append((f"w{_sup(l + 1)}", "weight"))
-            last = l - 1 == rule.layer
-            z = f"z{_sup(l)}{_sub(rule.to + 1) if last else ''}"
-            heads.append((f"f′({z})", "slope"))
-        if rule.is_bias:
-            heads.append(("∂z/∂b", "= 1"))
-        elif rule.layer == 0:
-            heads.append((f"x{_sub(rule.frm + 1)}", "∂z/∂w = a"))
-        else:
-            heads.append((f"a{_sup(rule.layer)}{_sub(rule.frm + 1)}", "∂z/∂w = a"))
-        return heads

@@ -3,8 +3,8 @@
 On every snapshot the panel runs the training inputs through its own display copy of
 the network, lists the ReLU neurons whose z ≤ 0 for every input (with the epoch and
 step when each was first seen dead), marks them on the canvas (``set_dead``), and plots
-how many there are over training. "Switch to leaky ReLU" rebuilds the problem with
-leaky ReLU, whose slope 0.01 for z ≤ 0 means no neuron can die.
+how many there are over training. "Switch to leaky ReLU" asks (``problemRequested``) for
+the problem with leaky ReLU, whose slope 0.01 for z ≤ 0 means no neuron can die.
 """
 
 from __future__ import annotations
@@ -19,18 +19,16 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
+from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
-from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label
-from nnviz.draw.plots import _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
+from nnviz.ui.instruments.source import SnapshotSource
 
 __all__ = ["DeadNeuronPanel"]
 
 PROCESS_INTERVAL = 0.1  # seconds between checks while training plays
-_COLORS = {
-    False: {"dead": "#c5221f", "revived": "#188038", "inactive": "#b06000", "muted": "#5f6368", "curve": "#c5221f"},
-    True: {"dead": "#f28b82", "revived": "#81c995", "inactive": "#fdd663", "muted": "#9aa0a6", "curve": "#f28b82"},
-}
 
 
 class DeadNeuronPanel(QWidget):
@@ -38,8 +36,11 @@ class DeadNeuronPanel(QWidget):
 
     #: Emitted with the dead list [(layer from 1, neuron from 0)] whenever it is recomputed.
     deadChanged = Signal(list)
+    #: Emitted with the Problem "Switch to leaky ReLU" wants (the window applies it).
+    problemRequested = Signal(object)
 
-    def __init__(self, controller=None, parent=None, canvas=None):
+    def __init__(self, controller: SnapshotSource | None = None, parent=None, canvas=None, *,
+                 theme: Theme = LIGHT):
         super().__init__(parent)
         self.controller = controller
         self.canvas = canvas
@@ -53,7 +54,7 @@ class DeadNeuronPanel(QWidget):
         self._counts: list[float] = []
         self._rows: list = []
         self._y_ticks: tuple[int, int] | None = None
-        self._dark = False
+        self._theme = theme
         self._throttle = SnapshotThrottle(self._process_pending, PROCESS_INTERVAL, self)
 
         layout = QVBoxLayout(self)
@@ -80,7 +81,7 @@ class DeadNeuronPanel(QWidget):
         self.list.setAlternatingRowColors(True)
         layout.addWidget(self.list, 1)
 
-        self._plot_widget = _new_plot_widget()
+        self._plot_widget = new_plot_widget()
         self._plot_widget.setMinimumHeight(90)
         self._plot_widget.setMaximumHeight(120)
         self.plot: pg.PlotItem = self._plot_widget.getPlotItem()
@@ -103,9 +104,8 @@ class DeadNeuronPanel(QWidget):
         row.addWidget(self.hint, 1)
 
         self.leaky_button.clicked.connect(self.switch_to_leaky)
-        self.apply_theme(False)
-        self._show()
-        _cache_decorations(self._plot_widget)
+        self.set_theme(theme)
+        cache_decorations(self._plot_widget)
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)
             controller.snapshotChanged.connect(self._on_snapshot)
@@ -154,27 +154,25 @@ class DeadNeuronPanel(QWidget):
         return np.array(self._steps, dtype=float), np.array(self._counts, dtype=float)
 
     def switch_to_leaky(self) -> None:
-        """Rebuild the controller's problem with leaky ReLU as the hidden activation."""
+        """Ask for the source's problem with leaky ReLU as the hidden activation."""
         c = self.controller
         if c is None or c.problem.activation != "relu":
             return
-        c.set_problem(replace(c.problem, activation="leaky_relu"))
+        self.problemRequested.emit(replace(c.problem, activation="leaky_relu"))
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = bool(dark)
-        theme = _theme(self._dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         self._plot_widget.setBackground(theme.background)
-        _style_plot(self.plot, theme)
-        self.curve.setPen(pg.mkPen(_COLORS[self._dark]["curve"], width=2))
-        muted = _COLORS[self._dark]["muted"]
-        self.hint.setStyleSheet(f"QLabel {{ color: {muted}; }}")
+        style_plot(self.plot, theme)
+        self.curve.setPen(pg.mkPen(theme.bad, width=2))
+        self.hint.setStyleSheet(f"QLabel {{ color: {theme.secondary}; }}")
         self._show()
 
     # ---- controller ------------------------------------------------------------------------
 
     def _on_problem(self, problem) -> None:
-        net = self.controller.network  # metadata only, read while the controller is rebuilt
-        self._set_architecture(net.layers, net.activation_names, net.loss_name)
+        shape = self.controller.shape
+        self._set_architecture(shape.layers, shape.activation_names, shape.loss_name)
         self.dataset = self.controller.dataset
         self.reset()
 
@@ -223,12 +221,12 @@ class DeadNeuronPanel(QWidget):
         return 0 if net is None else sum(n for n, a in zip(net.layers[1:], net.activation_names) if a == name)
 
     def _show(self) -> None:
-        colors = _COLORS[self._dark]
+        theme = self._theme
         n_relu = self._relu_count()
         n_dead = len(self.dead)
         self.count_label.setText(f"{n_dead} / {n_relu}" if n_relu else "–")
         self.count_label.setStyleSheet(
-            f"QLabel {{ color: {colors['dead'] if n_dead else colors['muted']}; }}")
+            f"QLabel {{ color: {theme.bad if n_dead else theme.secondary}; }}")
         net = self.network
         if net is None:
             text = "No network yet."
@@ -256,17 +254,17 @@ class DeadNeuronPanel(QWidget):
                 line += f" since epoch {rec.since_epoch} (step {rec.since_step})"
                 if rec.first_step != rec.since_step:
                     line += f", first died at step {rec.first_step}"
-            rows.append(("✗  " + line, neuron, colors["dead"]))
+            rows.append(("✗  " + line, neuron, theme.bad))
         for neuron in self.inactive:
             l, k = neuron
             rows.append((f"◌  layer {l}, neuron {k + 1}: inactive (leaky: z ≤ 0 everywhere, still learns)",
-                         neuron, colors["inactive"]))
+                         neuron, theme.warn))
         dead_now = set(self.dead)
         for neuron, (step, epoch) in sorted(self.tracker.revived.items()):
             if neuron not in dead_now:
                 l, k = neuron
                 rows.append((f"↺  layer {l}, neuron {k + 1}: revived at epoch {epoch} (step {step})",
-                             neuron, colors["revived"]))
+                             neuron, theme.good))
         if rows != self._rows:  # rebuilt only when it changed: keeps the scroll position
             self._rows = rows
             self.list.clear()

@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
+from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_run, layer_gradient_norms
-from nnviz.ui.instruments.chain_rule_panel import SnapshotThrottle, add_row, bold_label, format_number
-from nnviz.draw.plots import _cache_decorations, _style_plot, _theme
+from nnviz.engine.heads import output_head
+from nnviz.ui.instruments.common import SUPERSCRIPT, SnapshotThrottle, add_row, bold_label, format_number
+from nnviz.ui.instruments.source import SnapshotSource
 
 __all__ = ["GradientFlowPanel", "layer_colors"]
 
@@ -64,22 +67,8 @@ class _DecadeAxis(pg.AxisItem):
             elif -2 <= round(e) <= 2:
                 out.append(f"{10.0 ** round(e):g}")
             else:
-                out.append("10" + str(int(round(e))).translate(_SUP))
+                out.append("10" + str(int(round(e))).translate(SUPERSCRIPT))
         return out
-
-
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _flow_plot_widget() -> pg.PlotWidget:
-    widget = pg.PlotWidget(axisItems={"left": _DecadeAxis("left"), "bottom": pg.AxisItem("bottom")})
-    plot = widget.getPlotItem()
-    plot.hideButtons()
-    plot.layout.setContentsMargins(4, 6, 10, 4)
-    for name in ("left", "bottom"):
-        plot.getAxis(name).enableAutoSIPrefix(False)
-    plot.getAxis("left").setWidth(42)  # the panel's title names the quantity
-    return widget
 
 
 class _GrowingTable:
@@ -106,8 +95,9 @@ class _FlowPlot:
     """One log-scale plot with one curve per layer (items made once, reused)."""
 
     def __init__(self, x_label: str, titled: bool = False):
-        self.widget = _flow_plot_widget()
+        self.widget = new_plot_widget(_DecadeAxis("left"))
         self.plot: pg.PlotItem = self.widget.getPlotItem()
+        self.plot.getAxis("left").setWidth(42)  # the panel's title names the quantity
         self.plot.setLogMode(x=False, y=True)
         self.plot.setLabel("bottom", x_label)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
@@ -124,7 +114,7 @@ class _FlowPlot:
             self.title.setFont(font)
         self.curves: list[pg.PlotDataItem] = []
         self.n_layers = 0
-        self.dark = False
+        self.theme = LIGHT
 
     def set_data(self, x: np.ndarray, norms: np.ndarray) -> None:
         """norms: (n, L); a curve per column, shown on the log axis (0 → FLOOR)."""
@@ -133,7 +123,7 @@ class _FlowPlot:
             curve = pg.PlotDataItem(antialias=True, connect="finite")
             self.plot.addItem(curve)
             self.curves.append(curve)
-        colors = layer_colors(L, self.dark)
+        colors = layer_colors(L, self.theme.dark)
         for l, curve in enumerate(self.curves):
             if l >= L:
                 curve.setData(x=np.zeros(0), y=np.zeros(0))
@@ -153,12 +143,11 @@ class _FlowPlot:
         pad = 0.06 * max(hi - lo, 1.0)
         self.plot.setYRange(lo - pad, hi + pad, padding=0.0)
 
-    def apply_theme(self, dark: bool) -> None:
-        self.dark = dark
-        theme = _theme(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
         self.widget.setBackground(theme.background)
-        _style_plot(self.plot, theme)
-        for curve, color in zip(self.curves, layer_colors(len(self.curves), dark)):
+        style_plot(self.plot, theme)
+        for curve, color in zip(self.curves, layer_colors(len(self.curves), theme.dark)):
             curve.setPen(pg.mkPen(color, width=2))
 
 
@@ -167,12 +156,12 @@ class GradientFlowPanel(QWidget):
 
     comparisonFinished = Signal(object)  # dict name → (records, L) array
 
-    def __init__(self, controller=None, parent=None):
+    def __init__(self, controller: SnapshotSource | None = None, parent=None, *, theme: Theme = LIGHT):
         super().__init__(parent)
         self.controller = controller
         self._table: _GrowingTable | None = None
         self._last_step = -1
-        self._dark = False
+        self._theme = theme
         self._dirty = False
         self.comparison: dict[str, np.ndarray] = {}
         self.comparison_info = ""
@@ -227,9 +216,9 @@ class GradientFlowPanel(QWidget):
 
         self.compare_button.clicked.connect(lambda: self.compare())
         self.tabs.currentChanged.connect(lambda _: self._update_caption())
-        self.apply_theme(False)
+        self.set_theme(theme)
         self.clear()
-        _cache_decorations(*self.findChildren(pg.GraphicsView))
+        cache_decorations(*self.findChildren(pg.GraphicsView))
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)  # a bound slot: disconnected with the panel
             controller.snapshotChanged.connect(self._on_snapshot)
@@ -325,8 +314,7 @@ class GradientFlowPanel(QWidget):
             dataset, what = self._compare_dataset()
         if seed is None:
             seed = self.controller.problem.seed if self.controller is not None else 0
-        n_out = dataset.num_classes if dataset.task == "multiclass" else 1
-        layers = [dataset.x_train.shape[1], *hidden, n_out]
+        layers = [dataset.x_train.shape[1], *hidden, output_head(dataset.task, dataset.num_classes).outputs]
         QApplication.setOverrideCursor(QtGui.QCursor(Qt.CursorShape.WaitCursor))
         try:
             result = {act: gradient_flow_run(layers, act, dataset, epochs=epochs, seed=seed)
@@ -363,7 +351,7 @@ class GradientFlowPanel(QWidget):
 
     def _update_legend(self) -> None:
         names = self.legend_names()
-        colors = layer_colors(len(names), self._dark)
+        colors = layer_colors(len(names), self._theme.dark)
         items = [f"<span style='color:{c.name()}'>━━</span>&nbsp;{n}" for c, n in zip(colors, names)]
         self.legend.setText(" &nbsp; ".join(items))
         self.legend.setVisible(bool(names))
@@ -392,8 +380,8 @@ class GradientFlowPanel(QWidget):
                 text = "Train or step the network: each step adds one point per layer."
         self.caption.setText(text)
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = bool(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         for fp in (self.live, *self.compare_plots.values()):
-            fp.apply_theme(self._dark)
+            fp.set_theme(theme)
         self._update_caption()

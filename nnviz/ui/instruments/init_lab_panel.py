@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.plots.toolkit import cache_decorations, fill_with_theme, new_plot_widget, style_plot
+from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.datasets import make_dataset
+from nnviz.engine.heads import output_head
 from nnviz.engine.init_lab import InitStats, SymmetryTrack, init_statistics, train_and_track_symmetry
 from nnviz.engine.initializers import INITIALIZERS
-from nnviz.draw.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.ui.instruments.source import SnapshotSource
 
 __all__ = ["ACTIVATION_CHOICES", "DATA_CHOICES", "MAX_DEPTH", "TRAIN_EPOCHS", "InitLabPanel", "layer_colors"]
 
@@ -68,7 +71,7 @@ class _Ridges:
     """One plot of stacked histograms, one per layer (items made once for MAX_DEPTH)."""
 
     def __init__(self, x_label: str) -> None:
-        self.widget = _new_plot_widget()
+        self.widget = new_plot_widget()
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
@@ -87,9 +90,9 @@ class _Ridges:
             self.plot.addItem(curve)
             self.curves.append(curve)
 
-    def set_data(self, per_layer: list[np.ndarray], edges: np.ndarray, dark: bool) -> None:
+    def set_data(self, per_layer: list[np.ndarray], edges: np.ndarray, theme: Theme) -> None:
         n = len(per_layer)
-        colors = layer_colors(n, dark)
+        colors = layer_colors(n, theme.dark)
         for i, curve in enumerate(self.curves):
             if i >= n:
                 curve.setData(x=edges, y=np.zeros(len(edges) - 1))
@@ -107,10 +110,9 @@ class _Ridges:
         self.plot.setYRange(-0.1, n - 1 + _RIDGE * 1.15, padding=0.0)
         self.plot.getAxis("left").setTicks([[(n - 1 - i + 0.3, str(i + 1)) for i in range(n)], []])
 
-    def apply_theme(self, dark: bool) -> None:
-        theme = _theme(dark)
+    def set_theme(self, theme: Theme) -> None:
         self.widget.setBackground(theme.background)
-        _style_plot(self.plot, theme)
+        style_plot(self.plot, theme)
         axis = QtGui.QColor(theme.axis)
         axis.setAlpha(110)
         self.zero.setPen(pg.mkPen(axis, width=1, style=QtCore.Qt.PenStyle.DotLine))
@@ -121,10 +123,11 @@ class InitLabPanel(QWidget):
 
     statsChanged = QtCore.Signal(object)  # InitStats
 
-    def __init__(self, controller=None, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: SnapshotSource | None = None, parent: QWidget | None = None, *,
+                 theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._dark = False
+        self._theme = theme
         self._stats: InitStats | None = None
         self._track: SymmetryTrack | None = None
         self._lines: list[str] = []
@@ -192,8 +195,8 @@ class InitLabPanel(QWidget):
         self.train_button.clicked.connect(self.train)
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)
-        self.apply_theme(False)
-        _cache_decorations(self.activation_ridges.widget, self.gradient_ridges.widget)
+        self.set_theme(theme)
+        cache_decorations(self.activation_ridges.widget, self.gradient_ridges.widget)
         self.refresh()
 
     # ---- public API -----------------------------------------------------------------------------
@@ -264,12 +267,11 @@ class InitLabPanel(QWidget):
         """The per-layer lines as plain text."""
         return list(self._lines)
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = dark
-        theme = _theme(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         fill_with_theme(self, theme)
         for ridges in (self.activation_ridges, self.gradient_ridges):
-            ridges.apply_theme(dark)
+            ridges.set_theme(theme)
         if self._stats is not None:
             self._draw()
 
@@ -282,18 +284,13 @@ class InitLabPanel(QWidget):
         if s["data"] == "current" and self._controller is not None:
             data = self._controller.dataset
         x = np.asarray(data.x_train)[:MAX_ROWS]
-        if data.task == "regression":
-            n_out, output, loss = 1, "linear", "mse"
-        elif data.task == "multiclass":
-            n_out, output, loss = data.num_classes, "softmax", "ce"
-        else:
-            n_out, output, loss = 1, "sigmoid", "bce"
-        y = data.targets("train", n_out)[:MAX_ROWS]
-        layers = [x.shape[1], *[s["width"]] * s["depth"], n_out]
-        return layers, output, loss, x, y
+        head = output_head(data.task, data.num_classes)
+        y = data.targets("train", head.outputs)[:MAX_ROWS]
+        layers = [x.shape[1], *[s["width"]] * s["depth"], head.outputs]
+        return layers, head.activation, head.loss, x, y
 
     def _draw(self) -> None:
-        stats, dark = self._stats, self._dark
+        stats, theme = self._stats, self._theme
         hidden = len(stats.activations) - 1
         acts = [a.reshape(-1) for a in stats.activations[:hidden]]
         grads = [g.reshape(-1) for g in stats.gradients[:hidden]]
@@ -309,17 +306,17 @@ class InitLabPanel(QWidget):
         g_top = float(np.quantile(g_all[np.isfinite(g_all)], 0.99)) if np.isfinite(g_all).any() else 0.0
         g_top = max(g_top, 1e-6)  # below that every gradient is "zero": one spike, no noise axis
         g_edges = np.linspace(-g_top, g_top, BINS + 1)
-        self.activation_ridges.set_data(acts, a_edges, dark)
-        self.gradient_ridges.set_data(grads, g_edges, dark)
+        self.activation_ridges.set_data(acts, a_edges, theme)
+        self.gradient_ridges.set_data(grads, g_edges, theme)
         self._write_lines()
 
     def _write_lines(self) -> None:
         stats, track = self._stats, self._track
         if stats is None:
             return
-        theme = _theme(self._dark)
+        theme = self._theme
         hidden = len(stats.activations) - 1
-        colors = layer_colors(hidden, self._dark)
+        colors = layer_colors(hidden, theme.dark)
         a_std, g_std = stats.activation_std(), stats.gradient_std()
         plain, rich = [], []
         for l in range(hidden):
@@ -337,10 +334,10 @@ class InitLabPanel(QWidget):
                        f"neurons still copies in {copies} (max difference {track.symmetry[-1, :-1].max():.2g})")
             plain.append(summary)
         self.train_label.setText(summary)
-        self.train_label.setStyleSheet(f"QLabel {{ color: {theme.foreground}; font-size: 8pt; }}")
+        self.train_label.setStyleSheet(f"QLabel {{ color: {theme.plot_text}; font-size: 8pt; }}")
         self._lines = plain
         body = "<br>".join(rich)
-        self.layer_label.setText(f'<div style="color:{theme.foreground}; font-size:8pt">{body}</div>')
+        self.layer_label.setText(f'<div style="color:{theme.plot_text}; font-size:8pt">{body}</div>')
 
     def _on_problem(self, problem) -> None:
         if DATA_CHOICES[self.data_combo.currentIndex()] != "current":

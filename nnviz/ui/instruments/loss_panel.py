@@ -7,7 +7,7 @@ of the loss it is trained with: x = its prediction ŷ, y = its loss (a triangle 
 top edge when the loss is off the scale).
 
 The curves come from ``nnviz.engine.loss_curves`` (the engine's own Loss classes); the
-points from a display copy of the network set to the latest snapshot's parameters.
+points from a display network of the source's shape set to the latest snapshot's parameters.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.draw.plots.toolkit import (
+    LegendSample, cache_decorations, fill_with_theme, new_plot_widget, style_legend, style_plot,
+)
+from nnviz.draw.theme import LIGHT, NEGATIVE_COLOR, POSITIVE_COLOR, Theme
 from nnviz.engine.loss_curves import default_grid, loss_curves, per_sample_losses
 from nnviz.engine.network import Network
-from nnviz.draw.plots import (
-    fill_with_theme,
-    NEGATIVE_COLOR, POSITIVE_COLOR, _cache_decorations, _LegendSample, _new_plot_widget, _style_legend,
-    _style_plot, _theme,
-)
+from nnviz.ui.instruments.source import SnapshotSource
 
 __all__ = ["LOSS_COLORS", "MAX_POINTS", "VALUE_RANGE", "LossPanel"]
 
@@ -46,8 +46,8 @@ class _Column:
 
     def __init__(self, target: int) -> None:
         self.target = target
-        self.value_widget = _new_plot_widget()
-        self.deriv_widget = _new_plot_widget()
+        self.value_widget = new_plot_widget()
+        self.deriv_widget = new_plot_widget()
         self.value_plot: pg.PlotItem = self.value_widget.getPlotItem()
         self.deriv_plot: pg.PlotItem = self.deriv_widget.getPlotItem()
         for plot in (self.value_plot, self.deriv_plot):
@@ -86,10 +86,11 @@ class _Column:
 class LossPanel(QWidget):
     """Loss curves with the network's samples on them; ``set_snapshot`` updates the samples."""
 
-    def __init__(self, controller=None, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: SnapshotSource | None = None, parent: QWidget | None = None, *,
+                 theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._dark = False
+        self._theme = theme
         self._network: Network | None = None
         self._dataset = None
         self._pending = None  # a snapshot not shown yet (hidden, or within the playing interval)
@@ -128,8 +129,8 @@ class LossPanel(QWidget):
                 column.values[name].setData(curve.p, np.minimum(curve.value, 50.0))
                 column.derivs[name].setData(curve.p, np.clip(curve.derivative, -50.0, 50.0))
         self._network_loss: str | None = None
-        self.apply_theme(False)
-        _cache_decorations(*(w for c in self.columns.values() for w in (c.value_widget, c.deriv_widget)))
+        self.set_theme(theme)
+        cache_decorations(*(w for c in self.columns.values() for w in (c.value_widget, c.deriv_widget)))
         self._set_title()
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)
@@ -172,21 +173,20 @@ class LossPanel(QWidget):
     def point_count(self) -> int:
         return len(self.columns[0].points.data) + len(self.columns[1].points.data)
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = dark
-        theme = _theme(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         fill_with_theme(self, theme)
         for label in (self.title_label, *self.heading_labels.values()):
-            label.setStyleSheet(f"QLabel {{ color: {theme.foreground}; }}")
+            label.setStyleSheet(f"QLabel {{ color: {theme.plot_text}; }}")
         axis = QtGui.QColor(theme.axis)
         axis.setAlpha(120)
         for column in self.columns.values():
             for widget in (column.value_widget, column.deriv_widget):
                 widget.setBackground(theme.background)
             for plot in (column.value_plot, column.deriv_plot):
-                _style_plot(plot, theme)
+                style_plot(plot, theme)
             column.zero_line.setPen(pg.mkPen(axis, width=1))
-            _style_legend(column.legend, theme)
+            style_legend(column.legend, theme)
         edge = QtGui.QColor(theme.background)
         for target, column in self.columns.items():
             color = QtGui.QColor(POSITIVE_COLOR if target == 1 else NEGATIVE_COLOR)
@@ -199,20 +199,20 @@ class LossPanel(QWidget):
     # ---- internals ----------------------------------------------------------------------------
 
     def _style_curves(self) -> None:
-        dark = self._dark
+        theme = self._theme
         for target, column in self.columns.items():
             for name in LOSS_COLORS:
-                color = QtGui.QColor(LOSS_COLORS[name][dark])
+                color = QtGui.QColor(LOSS_COLORS[name][theme.dark])
                 used = self._network_loss == name or (name == "bce" and target == 1 and self._network_loss == "ce")
                 width = 3.0 if used else 1.8
                 column.values[name].setPen(pg.mkPen(color, width=width))
                 column.derivs[name].setPen(pg.mkPen(color, width=width * 0.8, style=QtCore.Qt.PenStyle.DashLine))
             column.legend.clear()
             for name in LOSS_COLORS:
-                column.legend.addItem(_LegendSample(column.values[name]), _LABELS[(target, name)])
+                column.legend.addItem(LegendSample(column.values[name]), _LABELS[(target, name)])
             if column.points.isVisible() and len(column.points.data):
-                column.legend.addItem(_LegendSample(column.points), "samples")
-            _style_legend(column.legend, _theme(dark))
+                column.legend.addItem(LegendSample(column.points), "samples")
+            style_legend(column.legend, theme)
 
     def _set_headings(self) -> None:
         multiclass = self._network is not None and self._network.layers[-1] > 1
@@ -272,8 +272,8 @@ class LossPanel(QWidget):
     # ---- controller ---------------------------------------------------------------------------
 
     def _on_problem(self, problem) -> None:
-        net = self._controller.network  # layers and names only: fixed when it was built
-        self.set_model(net.layers, net.activation_names, net.loss_name, self._controller.dataset)
+        shape = self._controller.shape
+        self.set_model(shape.layers, shape.activation_names, shape.loss_name, self._controller.dataset)
 
     def _on_snapshot(self, snap) -> None:
         self._pending = snap

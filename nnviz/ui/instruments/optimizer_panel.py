@@ -7,8 +7,8 @@ to start the race from there.
 
 The weights are either the lecture perceptron's w₁ (IQ) and w₂ (study hours), see
 ``nnviz.engine.optimizer_race.lecture_setup``, or any two weights of the current
-network, frozen at the controller's latest snapshot (a copy: the live network is
-never read while training runs).
+network, frozen at the source's latest snapshot (loaded into the panel's own network:
+the live one is never read while training runs).
 """
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.plots.toolkit import cache_decorations, fill_with_theme, new_plot_widget, style_plot
+from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
 from nnviz.engine.optimizer_race import (
     RACE_OPTIMIZERS, RacePath, contour_levels, contour_segments, flat_index, lecture_setup, loss_surface,
     param_label, race,
 )
-from nnviz.draw.plots import fill_with_theme, _cache_decorations, _new_plot_widget, _style_plot, _theme
+from nnviz.ui.instruments.race_surface import contour_rgba, fit_box, ranks, surface_lut
+from nnviz.ui.instruments.source import SnapshotSource
+from nnviz.ui.instruments.weight_picker import WeightPicker
 
 __all__ = ["OPTIMIZER_COLORS", "OPTIMIZER_NAMES", "SOURCES", "OptimizerPanel"]
 
@@ -45,41 +49,6 @@ LECTURE_GRID = 61  # surface resolution (a 3-row table: cheap)
 NETWORK_GRID = 41  # a whole network per grid point: coarser
 MAX_ROWS = 200  # training rows used for a network's surface and race
 CONTOUR_LEVELS = 14
-# surface colours, low loss → high loss, per theme
-_SURFACE = {False: ((255, 255, 255), (168, 182, 204)), True: ((34, 36, 40), (78, 94, 120))}
-_CONTOUR = {False: (95, 108, 128, 150), True: (170, 180, 196, 130)}
-
-
-def _lut(low, high, n: int = 256) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, n)[:, None] ** 0.8
-    return np.rint(np.asarray(low) + t * (np.asarray(high) - np.asarray(low))).astype(np.uint8)
-
-
-def _ranks(Z: np.ndarray) -> np.ndarray:
-    """Each value's quantile in Z (0…1), NaN/inf last: colours spread evenly whatever the scale."""
-    flat = np.where(np.isfinite(Z), Z, np.inf).reshape(-1)
-    ranks = np.empty(flat.size)
-    ranks[np.argsort(flat, kind="stable")] = np.linspace(0.0, 1.0, flat.size)
-    return ranks.reshape(Z.shape)
-
-
-def _fit_box(box, paths, margin: float = 0.08, most: float = 6.0):
-    """The smallest (center, span) holding ``box`` and every finite path point (plus a
-    margin), at most ``most`` times the box's span around its center (a diverging path
-    must not shrink the surface to a dot)."""
-    (cx, cy), (sx, sy) = box
-    lo, hi = np.array([cx - sx, cy - sy]), np.array([cx + sx, cy + sy])
-    limit_lo, limit_hi = np.array([cx - most * sx, cy - most * sy]), np.array([cx + most * sx, cy + most * sy])
-    for path in paths:
-        pts = path.points[np.isfinite(path.points).all(axis=1)]
-        if len(pts):
-            lo = np.minimum(lo, np.maximum(pts.min(axis=0), limit_lo))
-            hi = np.maximum(hi, np.minimum(pts.max(axis=0), limit_hi))
-    if (lo < np.array([cx - sx, cy - sy])).any() or (hi > np.array([cx + sx, cy + sy])).any():
-        pad = margin * (hi - lo)
-        lo, hi = lo - pad, hi + pad
-    center, span = (lo + hi) / 2, (hi - lo) / 2
-    return (float(center[0]), float(center[1])), (float(span[0]), float(span[1]))
 
 
 class OptimizerPanel(QWidget):
@@ -87,10 +56,11 @@ class OptimizerPanel(QWidget):
 
     raceFinished = QtCore.Signal(object)  # dict name → RacePath
 
-    def __init__(self, controller=None, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: SnapshotSource | None = None, parent: QWidget | None = None, *,
+                 theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._dark = False
+        self._theme = theme
         self._source = "lecture"
         self._lecture = lecture_setup()
         self._start: tuple[float, float] | None = None  # None: the setup's own start
@@ -102,8 +72,8 @@ class OptimizerPanel(QWidget):
 
         self._build_controls()
         self._build_plots()
-        self.apply_theme(False)
-        _cache_decorations(self._surface_widget, self._loss_widget)
+        self.set_theme(theme)
+        cache_decorations(self._surface_widget, self._loss_widget)
         if controller is not None:
             controller.problemChanged.connect(self._on_problem)
             controller.snapshotChanged.connect(self._on_snapshot)
@@ -144,31 +114,12 @@ class OptimizerPanel(QWidget):
         layout.addLayout(row)
 
         # the current network's two weights: layer / to / from (from = n_in means the bias)
-        self.weight_row = QWidget(self)
-        wrow = QHBoxLayout(self.weight_row)
-        wrow.setContentsMargins(0, 0, 0, 0)
-        self.weight_spins: list[tuple[QSpinBox, QSpinBox, QSpinBox]] = []
-        for name in ("A", "B"):
-            wrow.addWidget(QLabel(f"{name}: layer", self.weight_row))
-            spins = tuple(QSpinBox(self.weight_row) for _ in range(3))
-            spins[0].setToolTip("Weight layer (1 = input → first hidden layer)")
-            spins[1].setToolTip("To neuron (in that layer)")
-            spins[2].setToolTip("From neuron of the layer below (the last number is the bias)")
-            for i, spin in enumerate(spins):
-                if i:
-                    wrow.addWidget(QLabel("to" if i == 1 else "from", self.weight_row))
-                spin.setRange(1, 1)
-                wrow.addWidget(spin)
-            self.weight_spins.append(spins)
-            wrow.addSpacing(8)
-        wrow.addStretch(1)
+        self.weight_row = WeightPicker(self)
         layout.addWidget(self.weight_row)
         self.weight_row.hide()
 
         self.source_combo.currentIndexChanged.connect(self._on_source_chosen)
         self.run_button.clicked.connect(self.run)
-        for spins in self.weight_spins:
-            spins[0].valueChanged.connect(self._update_weight_ranges)
 
     def _build_plots(self) -> None:
         # the legend: one coloured line per optimizer, above both plots (it never hides a curve)
@@ -177,8 +128,8 @@ class OptimizerPanel(QWidget):
         self.layout().addWidget(self.legend_label)
         body = QHBoxLayout()
         body.setSpacing(2)
-        self._surface_widget = _new_plot_widget()
-        self._loss_widget = _new_plot_widget()
+        self._surface_widget = new_plot_widget()
+        self._loss_widget = new_plot_widget()
         self.surface_plot: pg.PlotItem = self._surface_widget.getPlotItem()
         self.loss_plot: pg.PlotItem = self._loss_widget.getPlotItem()
         body.addWidget(self._surface_widget, 3)
@@ -259,11 +210,7 @@ class OptimizerPanel(QWidget):
 
     def set_weights(self, a: tuple[int, int, int], b: tuple[int, int, int]) -> None:
         """Race weights[layer][to, from] for a and b (0-based; from = n_in is the bias)."""
-        for spins, (layer, to, frm) in zip(self.weight_spins, (a, b)):
-            spins[0].setValue(layer + 1)
-            self._update_weight_ranges()
-            spins[1].setValue(to + 1)
-            spins[2].setValue(frm + 1)
+        self.weight_row.set_weights(a, b)
 
     def set_learning_rate(self, lr: float) -> None:
         self.lr_spin.setValue(lr)
@@ -285,7 +232,7 @@ class OptimizerPanel(QWidget):
         network, x, y, params, labels, start, default_box = setup
         lr, steps = self.lr_spin.value(), self.steps_spin.value()
         self._paths = race(network, x, y, params, RACE_OPTIMIZERS, lr=lr, steps=steps, start=start)
-        center, span = _fit_box(default_box, self._paths.values())
+        center, span = fit_box(default_box, self._paths.values())
         n = LECTURE_GRID if self._source == "lecture" else NETWORK_GRID
         surface_key = (self._source, params, network.layers, center, span, n, network.params.tobytes())
         if surface_key != self._surface_key:
@@ -304,31 +251,31 @@ class OptimizerPanel(QWidget):
     def paths(self) -> dict[str, RacePath]:
         return dict(self._paths)
 
-    def apply_theme(self, dark: bool) -> None:
-        self._dark = dark
-        theme = _theme(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        dark = theme.dark
         fill_with_theme(self, theme)
         for widget in (self._surface_widget, self._loss_widget):
             widget.setBackground(theme.background)
         for plot in (self.surface_plot, self.loss_plot):
-            _style_plot(plot, theme)
+            style_plot(plot, theme)
         self.legend_label.setText("&nbsp;&nbsp;&nbsp;".join(
             f'<span style="color:{OPTIMIZER_COLORS[name][dark]}; font-size:14pt">━</span>'
-            f'&nbsp;<span style="color:{theme.foreground}">{OPTIMIZER_NAMES[name]}</span>'
+            f'&nbsp;<span style="color:{theme.plot_text}">{OPTIMIZER_NAMES[name]}</span>'
             for name in RACE_OPTIMIZERS))
-        self.image.setLookupTable(_lut(*_SURFACE[dark]))
-        self.contours.setPen(pg.mkPen(QtGui.QColor(*_CONTOUR[dark]), width=1))
+        self.image.setLookupTable(surface_lut(theme))
+        self.contours.setPen(pg.mkPen(QtGui.QColor(*contour_rgba(theme)), width=1))
         for name in RACE_OPTIMIZERS:
             color = QtGui.QColor(OPTIMIZER_COLORS[name][dark])
             self.path_curves[name].setPen(pg.mkPen(color, width=2))
             self.path_curves[name].setSymbolBrush(pg.mkBrush(color))
             self.path_curves[name].setSymbolPen(None)
             self.loss_curves[name].setPen(pg.mkPen(color, width=2))
-        edge = pg.mkPen(theme.foreground, width=1.5)
+        edge = pg.mkPen(theme.plot_text, width=1.5)
         self.start_marker.setPen(edge)
         self.start_marker.setBrush(pg.mkBrush(theme.background))
         self.end_markers.setPen(edge)
-        self.status_label.setStyleSheet(f"QLabel {{ color: {theme.foreground}; }}")
+        self.status_label.setStyleSheet(f"QLabel {{ color: {theme.plot_text}; }}")
         if self._paths:
             self._draw_paths()
 
@@ -345,8 +292,7 @@ class OptimizerPanel(QWidget):
         network = self._network
         if network is None or self._x is None:
             raise NnvizError("no network yet: train or reset one first")
-        params = tuple(flat_index(network, spins[0].value() - 1, spins[1].value() - 1, spins[2].value() - 1)
-                       for spins in self.weight_spins)
+        params = tuple(flat_index(network, *weight) for weight in self.weight_row.weights())
         if params[0] == params[1]:
             raise NnvizError("choose two different weights")
         current = tuple(float(v) for v in network.params[list(params)])
@@ -357,7 +303,7 @@ class OptimizerPanel(QWidget):
 
     def _draw_surface(self, w1: np.ndarray, w2: np.ndarray, Z: np.ndarray) -> None:
         dx, dy = w1[1] - w1[0], w2[1] - w2[0]
-        self.image.setImage(_ranks(Z), levels=(0.0, 1.0), autoLevels=False)
+        self.image.setImage(ranks(Z), levels=(0.0, 1.0), autoLevels=False)
         self.image.setRect(QtCore.QRectF(w1[0] - dx / 2, w2[0] - dy / 2, dx * len(w1), dy * len(w2)))
         xs, ys = contour_segments(w1, w2, Z, contour_levels(Z, CONTOUR_LEVELS))
         self.contours.setData(xs, ys, connect="pairs")
@@ -365,7 +311,7 @@ class OptimizerPanel(QWidget):
         self.surface_plot.setYRange(w2[0], w2[-1], padding=0.0)
 
     def _draw_paths(self) -> None:
-        dark = self._dark
+        dark = self._theme.dark
         ends, brushes = [], []
         lo, hi = np.inf, -np.inf
         for name, path in self._paths.items():
@@ -414,40 +360,22 @@ class OptimizerPanel(QWidget):
         self.run()
 
     def _update_weight_controls(self) -> None:
-        """A new architecture: new ranges, and A = w[1](1←1), B = w[1](1←2) to begin with."""
-        net = self._network
-        if net is None:
-            return
-        for spins in self.weight_spins:
-            spins[0].setRange(1, net.n_layers)
-            spins[0].setValue(1)
-        self._update_weight_ranges()
-        for k, spins in enumerate(self.weight_spins):
-            spins[1].setValue(1)
-            spins[2].setValue(k + 1)  # from 2 always exists: the second input, or the bias
-
-    def _update_weight_ranges(self) -> None:
-        net = self._network
-        if net is None:
-            return
-        for spins in self.weight_spins:
-            layer = spins[0].value() - 1
-            spins[1].setRange(1, net.layers[layer + 1])
-            spins[2].setRange(1, net.layers[layer] + 1)  # + 1: the bias
+        if self._network is not None:
+            self.weight_row.set_layers(self._network.layers)
 
     # ---- controller ---------------------------------------------------------------------------
 
     def _on_problem(self, problem) -> None:
         c = self._controller
-        net = c.network  # layers and names only: tuples fixed when the network was built
+        shape = c.shape
         shown = self._network
         same = shown is not None and (shown.layers, shown.activation_names, shown.loss_name) == (
-            net.layers, net.activation_names, net.loss_name)
+            shape.layers, shape.activation_names, shape.loss_name)
         if not same:
-            self._network = Network(net.layers, net.activation_names, net.loss_name)
+            self._network = Network(shape.layers, shape.activation_names, shape.loss_name)
             self._update_weight_controls()
         self._x = np.asarray(c.dataset.x_train)[:MAX_ROWS]
-        self._y = c.dataset.targets("train", net.layers[-1])[:MAX_ROWS]
+        self._y = c.dataset.targets("train", shape.layers[-1])[:MAX_ROWS]
         if self._source == "network":
             self._start = None
 

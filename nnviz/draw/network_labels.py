@@ -1,0 +1,136 @@
+"""What the network canvas writes, as plain strings: layer titles, input names, the numbers
+a phase writes beside the nodes, a weighted sum written term by term, the caption and
+the hover text. NumPy in, text out (no Qt), so tests and lesson checks can read it.
+
+Nodes are (layer, neuron) with layer 0 = the inputs and neurons from 0, as everywhere on
+the canvas; the text itself counts from 1 ("layer 1, neuron 3"), as a lecture does.
+``phase`` is a PhaseView (phase, trace, sample, before, after) or None; ``active`` is how
+far its animation has got, in layers (``NetworkPainter.active_layer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from nnviz.engine.layout import ParamLayout
+
+LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
+TERMS_FAN_IN, TERMS_LAYER = 3, 2  # neurons whose weighted sum is written out term by term
+REACHED = 1e-9  # slack when comparing a layer with the animation's progress
+
+
+def shown_sample(phase) -> int:
+    """The row of the phase's batch that the canvas shows."""
+    return min(phase.sample, phase.trace.x.shape[0] - 1)
+
+
+def node_values(phase) -> list[np.ndarray] | None:
+    """Activations of the shown sample per layer, inputs first: [x (n_0,), a_1 (n_1,), …]; None without a phase."""
+    if phase is None:
+        return None
+    i = shown_sample(phase)
+    return [phase.trace.x[i]] + [layer.a[i] for layer in phase.trace.layers]
+
+
+def input_name(i: int, input_names: Sequence[str]) -> str:
+    return input_names[i] if i < len(input_names) else f"x{i + 1}"
+
+
+def layer_title(l: int, layers: Sequence[int], activation_names: Sequence[str]) -> str:
+    """'Input · 2', 'Hidden 1 · 4 · tanh' or 'Output · sigmoid' for layer l (0 = inputs)."""
+    if l == 0:
+        return f"Input · {layers[0]}"
+    if l == len(layers) - 1:
+        return f"Output · {activation_names[-1]}"
+    return f"Hidden {l} · {layers[l]} · {activation_names[l - 1]}"
+
+
+def value_labels(phase, layers: Sequence[int], active: float) -> dict[tuple[int, int], str]:
+    """The numbers written beside nodes during a phase, keyed by (layer, neuron):
+    forward: x for inputs, a = f(z) elsewhere; backward: δ = ∂L/∂z; update: nothing."""
+    if phase is None or phase.phase == "update":
+        return {}
+    i = shown_sample(phase)
+    out = {}
+    for l, n in enumerate(layers):
+        if n > LABELLED_LAYER:
+            continue
+        if phase.phase == "forward":
+            if l > active + REACHED:
+                continue
+            row = phase.trace.x[i] if l == 0 else phase.trace.layers[l - 1].a[i]
+            name = "x" if l == 0 else "a"
+        else:
+            if l == 0 or l < active - REACHED or phase.trace.layers[l - 1].delta is None:
+                continue
+            row, name = phase.trace.layers[l - 1].delta[i], "δ"
+        for k in range(n):
+            out[(l, k)] = f"{name} = {row[k]:.3g}"
+    return out
+
+
+def term_labels(phase, layout: ParamLayout, active: float) -> dict[tuple[int, int], str]:
+    """During the forward pass of a small network, each reached neuron's weighted sum
+    z = b + Σ_j w_j·x_j written term by term, as on a blackboard:
+    'z = 0.001 + 0.95 + 0.08 = 1.031' (the parameters are the phase's ``before``)."""
+    if phase is None or phase.phase != "forward" or np.shape(phase.before) != (layout.size,):
+        return {}
+    i = shown_sample(phase)
+    weights, biases = layout.weights(phase.before), layout.biases(phase.before)
+    layers = layout.layers
+    out = {}
+    for l in range(1, len(layers)):
+        n_in, n_out = layers[l - 1], layers[l]
+        if n_in > TERMS_FAN_IN or n_out > TERMS_LAYER or l > active + REACHED:
+            continue
+        x = phase.trace.x[i] if l == 1 else phase.trace.layers[l - 2].a[i]
+        w, b = weights[l - 1], biases[l - 1]
+        for k in range(n_out):
+            terms = " + ".join([f"{b[k]:.4g}"] + [f"{w[k, j] * x[j]:.4g}" for j in range(n_in)])
+            out[(l, k)] = f"z = {terms} = {phase.trace.layers[l - 1].z[i, k]:.4g}".replace("+ -", "− ")
+    return out
+
+
+def caption(phase, layers: Sequence[int], edge_limit: int | None) -> str:
+    """The line under the network: what the edges and rings mean now, and whether only
+    the strongest ``edge_limit`` edges per layer are drawn (None: all of them)."""
+    limited = edge_limit is not None and any(i * o > edge_limit for i, o in zip(layers[:-1], layers[1:]))
+    parts = []
+    if phase is not None:
+        what = {"forward": "Forward pass: a = f(z), layer by layer",
+                "backward": "Backward pass: edges show ∂L/∂w (purple +, green −), rings show δ = ∂L/∂z",
+                "update": "Update: w ← w − η·∂L/∂w"}[phase.phase]
+        n = phase.trace.x.shape[0]
+        parts.append(what + (f" · sample {phase.sample + 1} of {n}" if n > 1 else ""))
+    else:
+        parts.append("Edges: blue w > 0, orange w < 0, width |w|")
+    if limited:
+        parts.append(f"strongest {edge_limit} edges per layer (A: all)")
+    return "   ·   ".join(parts)
+
+
+def edge_tooltip(weight: float, layer: int, row: int, col: int, grad: float | None = None) -> str:
+    """Hover text of the edge showing w[layer][row, col] (all from 0)."""
+    lines = [f"w = {weight:.4g}  (layer {layer + 1}, from node {col + 1} to node {row + 1})"]
+    if grad is not None:
+        lines.append(f"∂L/∂w = {grad:.4g}")
+    lines.append("click to edit")
+    return "\n".join(lines)
+
+
+def node_tooltip(l: int, i: int, input_names: Sequence[str], activation_names: Sequence[str],
+                 biases: Sequence[np.ndarray], phase) -> str:
+    """Hover text of node (l, i): an input's name and value, or a neuron's b, z, a and δ."""
+    if l == 0:
+        values = node_values(phase)
+        return f"input {input_name(i, input_names)}" + (f"\nx = {values[0][i]:.4g}" if values is not None else "")
+    lines = [f"layer {l}, neuron {i + 1} ({activation_names[l - 1]})", f"b = {biases[l - 1][i]:.4g}"]
+    if phase is not None:
+        k = shown_sample(phase)
+        layer = phase.trace.layers[l - 1]
+        lines.append(f"z = {layer.z[k, i]:.4g}   a = {layer.a[k, i]:.4g}")
+        if layer.delta is not None:
+            lines.append(f"δ = ∂L/∂z = {layer.delta[k, i]:.4g}")
+    return "\n".join(lines)

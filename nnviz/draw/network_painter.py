@@ -1,0 +1,393 @@
+"""The network painter: draws one state of the network into any QPainter and rectangle.
+
+It holds what is drawn (architecture, weights, biases, gradients, thumbnails, a phase and
+how far its animation has got, highlights, dead marks, theme, font scale, all edges or
+the strongest, transparency), and ``paint(painter, rect, zoom, pan)`` draws it, like a
+pyqtgraph item's paint. The widget (``canvas.NetworkCanvas``) adds only interaction, and
+export paints through the same code. Nodes and edges are indexed from 0 (see the canvas
+module's docstring).
+
+Edges are never one item or one drawLine each: their segments come from NumPy
+(``geometry.edges``), are grouped into a few buckets by sign and width, and each bucket
+is one ``QPainter.drawLines`` call with one pen. (No pyqtgraph here, so the window can
+paint before pyqtgraph has been imported.)
+
+Text comes from ``network_labels``, in the QPainter's font (a widget's font when it paints
+a widget) scaled by ``font_scale``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+
+from nnviz.draw import geometry as geo
+from nnviz.draw import network_labels as labels
+from nnviz.draw.colormaps import diverging_rgba, output_range
+from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.thumbnails import frame_thumbnails
+from nnviz.engine.activations import get_activation
+from nnviz.engine.layout import ParamLayout
+
+DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
+ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
+DEAD_MARK = "#b3261e"  # the cross over a dead neuron, in either theme
+
+
+def _blend(color: QColor, background: QColor, alpha: float) -> QColor:
+    """The opaque colour that ``color`` at opacity ``alpha`` shows over ``background``."""
+    return QColor.fromRgbF(*(alpha * a + (1.0 - alpha) * b for a, b in zip(
+        (color.redF(), color.greenF(), color.blueF()), (background.redF(), background.greenF(), background.blueF()))))
+
+
+class NetworkPainter:
+    """What the canvas shows, and ``paint`` to draw it. Change it through the set_* methods
+    (they keep the edges in step); ``transparent`` is a plain switch."""
+
+    def __init__(self) -> None:
+        self.theme: Theme = LIGHT
+        self.font_scale = 1.0
+        self.show_all_edges = False
+        self.transparent = False  # nothing fills behind the network (export with a transparent background)
+        self.dead: tuple[tuple[int, int], ...] = ()
+        self.phase = None  # app.stepping.PhaseView or None
+        self.phase_progress = 1.0  # 0..1 through the phase's animation
+        self.set_architecture((2, 1), ("sigmoid",), ("x1", "x2"))
+
+    # ---- what is drawn -----------------------------------------------------------------------
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+
+    def set_font_scale(self, scale: float) -> None:
+        self.font_scale = scale
+
+    def set_show_all_edges(self, show: bool) -> None:
+        self.show_all_edges = show
+        self._rebuild_edges()
+
+    def set_architecture(self, layers: Sequence[int], activation_names: Sequence[str],
+                         input_names: Sequence[str]) -> None:
+        """A new network (n_0, …, n_L): zero weights, and no thumbnails, phase or highlight."""
+        self.layers = tuple(layers)
+        self.activation_names = tuple(activation_names)
+        self.input_names = tuple(input_names)
+        self.layout_ = geo.layout(self.layers)
+        self.param_layout = ParamLayout(self.layers)
+        self.weights: list[np.ndarray] = [np.zeros((o, i)) for i, o in zip(self.layers[:-1], self.layers[1:])]
+        self.biases: list[np.ndarray] = [np.zeros(o) for o in self.layers[1:]]
+        self.grad_weights: list[np.ndarray] | None = None
+        self.thumbnails = None  # per layer (inputs first) one QImage per node, or None
+        self.phase = None
+        self.highlight: tuple = ((), (), ())
+        self._rebuild_edges()
+
+    def set_weights(self, weights, biases, grad_weights=None) -> None:
+        """Per layer: weights (n_out, n_in), biases (n_out,), optional ∂L/∂W like weights."""
+        self.weights = [np.array(w) for w in weights]
+        self.biases = [np.array(b) for b in biases]
+        self.grad_weights = [np.array(g) for g in grad_weights] if grad_weights is not None else None
+        self._rebuild_edges()
+
+    def set_dead(self, nodes) -> None:
+        """Dead neurons (z ≤ 0 for every training input) as nodes (layer ≥ 1, neuron)."""
+        self.dead = tuple((int(l), int(k)) for l, k in nodes)
+
+    def set_highlight(self, nodes=(), edges=(), layers=()) -> None:
+        """Mark nodes (layer, neuron), edges (weight layer, to, from) and whole layers."""
+        self.highlight = (tuple(nodes), tuple(edges), tuple(layers))
+
+    def set_frame(self, frame) -> None:
+        """Node thumbnails from an app.frame.Frame (2-D inputs only)."""
+        self.thumbnails = frame_thumbnails(frame, self.layers, self.activation_names)
+
+    def set_phase(self, phase_view, progress: float = 1.0) -> None:
+        """Show one phase (forward, backward, update) of a step, ``progress`` ∈ [0, 1] through it."""
+        self.phase = phase_view
+        self.phase_progress = progress
+        self._rebuild_edges()
+
+    def set_phase_progress(self, t: float) -> None:
+        self.phase_progress = t
+        if self.phase is not None and self.phase.phase == "update":
+            self._rebuild_edges()  # the edges move from the old weights to the new
+
+    # ---- derived -----------------------------------------------------------------------------
+
+    def edge_limit(self) -> int | None:
+        """Edges drawn per layer: the strongest DEFAULT_EDGE_LIMIT, or None for all."""
+        return None if self.show_all_edges else DEFAULT_EDGE_LIMIT
+
+    def edge_matrices(self) -> tuple[list[np.ndarray], str]:
+        """The per-layer matrices the edges show now, and "weight" or "gradient"."""
+        ph = self.phase
+        if ph is not None and ph.phase == "backward":
+            return [layer.grad_w for layer in ph.trace.layers], "gradient"
+        if ph is not None and ph.phase == "update":
+            t = self.phase_progress
+            return self.param_layout.weights((1.0 - t) * ph.before + t * ph.after), "weight"
+        return self.weights, "weight"
+
+    def _rebuild_edges(self) -> None:
+        matrices, self.edge_kind = self.edge_matrices()
+        if [m.shape for m in matrices] != [(o, i) for i, o in zip(self.layers[:-1], self.layers[1:])]:
+            return  # a snapshot of another architecture is on its way out
+        self.edge_set = geo.edges(self.layout_, matrices, self.edge_limit())
+
+    def active_layer(self) -> float:
+        """How far the phase animation has got, in layers (forward: 0 → L; backward: L → 0)."""
+        n = len(self.layers) - 1
+        if self.phase is None or self.phase.phase == "update":
+            return float(n)
+        if self.phase.phase == "forward":
+            return self.phase_progress * n
+        return (1.0 - self.phase_progress) * n
+
+    def gradients(self) -> list[np.ndarray] | None:
+        """∂L/∂W per layer: the phase's, else the snapshot's (None before the first step)."""
+        if self.phase is not None and self.phase.trace.layers[0].grad_w is not None:
+            return [layer.grad_w for layer in self.phase.trace.layers]
+        return self.grad_weights
+
+    def value_labels(self) -> dict[tuple[int, int], str]:
+        """(layer, neuron) → the number written beside it now (``network_labels.value_labels``)."""
+        return labels.value_labels(self.phase, self.layers, self.active_layer())
+
+    def term_labels(self) -> dict[tuple[int, int], str]:
+        """(layer, neuron) → its weighted sum written term by term (``network_labels.term_labels``)."""
+        return labels.term_labels(self.phase, self.param_layout, self.active_layer())
+
+    def caption(self) -> str:
+        return labels.caption(self.phase, self.layers, self.edge_limit())
+
+    def transform(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0)):
+        """(s, ox, oy): scene (x, y) is drawn at (ox + s·x, oy + s·y) in ``rect`` (geometry.view_transform)."""
+        return geo.view_transform(self.layout_.bounds, (rect.x(), rect.y(), rect.width(), rect.height()),
+                                  self.font_scale, zoom, pan)
+
+    # ---- painting ----------------------------------------------------------------------------
+
+    def paint(self, p: QPainter, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0)) -> None:
+        """Draw everything into ``rect`` of ``p``, back to front (unclipped: zoomed in, the
+        network may reach past ``rect``; a widget clips to itself)."""
+        font = QFont(p.font())
+        view = self.transform(rect, zoom, pan)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if not self.transparent:
+            p.fillRect(rect, QColor(self.theme.background))
+        self._paint_layer_highlights(p, *view)
+        self._paint_edges(p, *view)
+        self._paint_edge_highlights(p, *view)
+        self._paint_nodes(p, *view)
+        self._paint_texts(p, view, QFont(font), self.term_labels(), 10.0, 8.0, True, self.theme.highlight)
+        self._paint_texts(p, view, QFont(font), self.value_labels(), 8.5, 7.0, False, self.theme.text)
+        self._paint_node_highlights(p, *view)
+        self._paint_dead(p, *view)
+        self._paint_titles(p, rect, view, QFont(font))
+
+    def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        color = QColor(self.theme.highlight)
+        color.setAlphaF(0.10)
+        for l in self.highlight[2]:
+            if 0 <= l < len(self.layers):
+                pos, r = self.layout_.positions[l], self.layout_.radius[l]
+                x = ox + s * pos[0, 0]
+                top, bottom = oy + s * (pos[:, 1].min() - r), oy + s * (pos[:, 1].max() + r)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(color)
+                p.drawRoundedRect(QRectF(x - s * r - 14, top - 14, 2 * s * r + 28, bottom - top + 28), 12, 12)
+
+    def _paint_edge_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        lay, lines = self.layout_, []
+        for l, to, frm in self.highlight[1]:
+            if 0 <= l < len(self.layers) - 1 and 0 <= to < self.layers[l + 1] and 0 <= frm < self.layers[l]:
+                (x0, y0), (x1, y1) = lay.positions[l][frm], lay.positions[l + 1][to]
+                lines.append(QLineF(ox + s * (x0 + lay.radius[l]), oy + s * y0,
+                                    ox + s * (x1 - lay.radius[l + 1]), oy + s * y1))
+        if lines:
+            p.setPen(QPen(QColor(self.theme.highlight), 3.0 * min(max(s, 0.6), 1.6)))
+            p.drawLines(lines)
+
+    def _paint_node_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor(self.theme.highlight), 3.5))
+        for l, k in self.highlight[0]:
+            if 0 <= l < len(self.layers) and 0 <= k < self.layers[l]:
+                x, y = self.layout_.positions[l][k]
+                r = self.layout_.radius[l] * s + 7
+                p.drawEllipse(QPointF(ox + s * x, oy + s * y), r, r)
+
+    def _paint_dead(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        """A dead neuron is greyed out and crossed."""
+        if not self.dead:
+            return
+        grey = QColor(self.theme.dim)
+        grey.setAlphaF(0.85)
+        mark = QPen(QColor(DEAD_MARK), 2.5)
+        for l, k in self.dead:
+            if 0 < l < len(self.layers) and 0 <= k < self.layers[l]:
+                x, y = self.layout_.positions[l][k]
+                r = self.layout_.radius[l] * s
+                cx, cy = ox + s * x, oy + s * y
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(grey)
+                p.drawEllipse(QPointF(cx, cy), r, r)
+                p.setPen(mark)
+                d = r * 0.55
+                p.drawLine(QLineF(cx - d, cy - d, cx + d, cy + d))
+                p.drawLine(QLineF(cx - d, cy + d, cx + d, cy - d))
+
+    def _paint_edges(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        es = self.edge_set
+        if not len(es.value):
+            return
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        # antialiased strokes cost ~10× more; dense networks are drawn without
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(es.value) <= ANTIALIAS_EDGES)
+        seg = es.segments * s + np.array([ox, oy, ox, oy])
+        values = np.where(np.isfinite(es.value), es.value, 0.0)
+        scale = float(np.abs(values).max()) if values.size else 1.0
+        if self.edge_kind == "weight":
+            scale = max(scale, 1.0)  # |w| ≤ 1 keeps thin lines: widths compare across frames
+        gradient = self.edge_kind == "gradient"
+        pos_color = QColor(self.theme.grad_positive if gradient else self.theme.positive)
+        neg_color = QColor(self.theme.grad_negative if gradient else self.theme.negative)
+        dim, background = QColor(self.theme.dim), QColor(self.theme.background)
+        active = self.active_layer()
+        if self.phase is not None and self.phase.phase in ("forward", "backward"):
+            # edges of layers the animation has not reached yet are drawn dimmed
+            forward = self.phase.phase == "forward"
+            reached = (es.layer + 1 <= active + labels.REACHED) if forward else (es.layer >= active - labels.REACHED)
+        else:
+            reached = np.ones(len(values), dtype=bool)
+        # thinner lines where many edges share the space, so dense layers stay readable
+        zoom_width = min(max(s, 0.35), 2.0) * min(1.0, float(np.sqrt(120.0 / len(values))))
+        for (positive, level), idx in geo.buckets(values, scale).items():
+            for on in (False, True):
+                sel = idx[reached[idx] == on]
+                if not sel.size:
+                    continue
+                color = QColor(pos_color if positive else neg_color) if on else QColor(dim)
+                width = geo.level_width(level) * zoom_width
+                if not on:
+                    width = max(0.8, width * 0.5)
+                # translucency pre-blended with the background: opaque pens paint ~10× faster
+                pen = QPen(_blend(color, background, 0.85 if on else 0.5), width)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                p.setPen(pen)
+                p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    def _paint_nodes(self, p: QPainter, s: float, ox: float, oy: float) -> None:
+        """Each node: its value's colour during a phase, else its thumbnail, else plain;
+        with its bias (and its δ ring in the backward pass)."""
+        values = labels.node_values(self.phase)
+        active = self.active_layer()
+        border = QColor(self.theme.node_border)
+        for l, pos in enumerate(self.layout_.positions):
+            r = self.layout_.radius[l] * s
+            xs, ys = ox + s * pos[:, 0], oy + s * pos[:, 1]
+            compact = self.layers[l] > geo.BIG_LAYER
+            thumbs = self.thumbnails[l] if self.thumbnails else None
+            shown = values is not None and (l <= active + labels.REACHED if self.phase.phase == "forward" else True)
+            p.setPen(QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5))))
+            for i in range(len(xs)):
+                rect = QRectF(xs[i] - r, ys[i] - r, 2 * r, 2 * r)
+                if shown and l == 0:  # inputs are data, any range: a plain node with its value below
+                    p.setBrush(QColor(self.theme.node))
+                    p.drawEllipse(rect)
+                elif shown:
+                    lo, hi = output_range(values[l], get_activation(self.activation_names[l - 1]))
+                    c = diverging_rgba(np.array([values[l][i]]), lo, hi)[0]
+                    p.setBrush(QColor(int(c[0]), int(c[1]), int(c[2])))
+                    p.drawEllipse(rect)
+                elif thumbs:
+                    clip = QPainterPath()
+                    clip.addEllipse(rect)
+                    p.save()
+                    p.setClipPath(clip)
+                    p.drawImage(rect, thumbs[i])
+                    p.restore()
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawEllipse(rect)
+                else:
+                    p.setBrush(QColor(self.theme.node))
+                    p.drawEllipse(rect)
+                if l > 0 and not compact:
+                    self._paint_bias(p, xs[i], ys[i], r, self.biases[l - 1][i])
+            if values is not None and self.phase.phase == "backward" and l > 0 and not compact \
+                    and l >= active - labels.REACHED:  # δ rings once the backward pass has reached the layer
+                self._paint_deltas(p, l, xs, ys, r)
+
+    def _paint_bias(self, p: QPainter, x: float, y: float, r: float, b: float) -> None:
+        """The bias as a small square at the node's lower left: colour = sign, size ∝ |b|."""
+        size = max(3.0, r * 0.5 * min(1.0, 0.35 + abs(b)))
+        p.save()
+        p.setPen(QPen(QColor(self.theme.node_border), 0.8))
+        p.setBrush(QColor(self.theme.positive if b >= 0 else self.theme.negative))
+        p.drawRect(QRectF(x - r * 0.95 - size / 2, y + r * 0.65 - size / 2, size, size))
+        p.restore()
+
+    def _paint_deltas(self, p: QPainter, l: int, xs: np.ndarray, ys: np.ndarray, r: float) -> None:
+        """δ = ∂L/∂z of layer l as a ring around each node: colour = sign, thickness ∝ |δ|."""
+        deltas = self.phase.trace.layers[l - 1].delta[labels.shown_sample(self.phase)]
+        m = max(float(np.abs(deltas).max()), 1e-12)
+        p.save()
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for k in range(len(xs)):
+            d = deltas[k]
+            color = QColor(self.theme.grad_positive if d >= 0 else self.theme.grad_negative)
+            p.setPen(QPen(color, 1.0 + 4.0 * abs(d) / m))
+            p.drawEllipse(QPointF(xs[k], ys[k]), r + 4, r + 4)
+        p.restore()
+
+    def _paint_texts(self, p: QPainter, view, font: QFont, texts: dict[tuple[int, int], str], points: float,
+                     min_points: float, above: bool, color: str) -> None:
+        """``texts`` keyed by node, centred above the node (bold) or below it."""
+        if not texts:
+            return
+        s, ox, oy = view
+        font.setPointSizeF(max(min_points, points * self.font_scale))
+        if above:
+            font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor(color))
+        for (l, k), text in texts.items():
+            x, y = self.layout_.positions[l][k]
+            r = self.layout_.radius[l] * s
+            px, py = ox + s * x, oy + s * y
+            if above:
+                p.drawText(QRectF(px - 200, py - r - 26 * self.font_scale, 400, 20 * self.font_scale),
+                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
+            else:
+                p.drawText(QRectF(px - 60, py + r + 2, 120, 16 * self.font_scale),
+                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+
+    def _paint_titles(self, p: QPainter, rect: QRectF, view, font: QFont) -> None:
+        """Layer titles above the network, input names left of the inputs, the caption below."""
+        s, ox, oy = view
+        fs = self.font_scale
+        font.setPointSizeF(max(7.0, 9.0 * fs))
+        p.setFont(font)
+        p.setPen(QColor(self.theme.text))
+        lay = self.layout_
+        top = min(float(oy + s * pos[:, 1].min() - s * lay.radius[l]) for l, pos in enumerate(lay.positions))
+        for l, pos in enumerate(lay.positions):
+            x = ox + s * pos[0, 0]
+            p.drawText(QRectF(x - 80, top - 34 * fs, 160, 20 * fs), Qt.AlignmentFlag.AlignCenter,
+                       labels.layer_title(l, self.layers, self.activation_names))
+        if self.layers[0] <= 16:
+            r = lay.radius[0] * s
+            for i, (x, y) in enumerate(lay.positions[0]):
+                px, py = ox + s * x, oy + s * y
+                p.drawText(QRectF(px - r - 66 * fs, py - 10, 60 * fs, 20),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                           labels.input_name(i, self.input_names))
+        caption = self.caption()
+        if caption:
+            p.setPen(QColor(self.theme.muted))
+            p.drawText(QRectF(rect.x() + 8, rect.y() + rect.height() - 24 * fs, rect.width() - 16, 20 * fs),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption)

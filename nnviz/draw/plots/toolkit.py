@@ -1,0 +1,173 @@
+"""The plot toolkit: what every pyqtgraph plot of the app (the three plots and the
+instrument panels) is built and themed with.
+
+- ``new_plot_widget()``: a PlotWidget with the app's axes, margins and fixed left axis width;
+- ``style_plot`` / ``style_legend`` / ``fill_with_theme``: colours from a ``Theme``;
+- ``LegendSample`` and ``sync_legend``: legend entries that follow which items are shown;
+- ``cache_decorations``: axes, legends and labels painted once, not every frame.
+
+pyqtgraph's global configuration is left untouched (it is process-wide): colours are set
+per widget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from PySide6 import QtCore, QtGui
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+from nnviz.draw.theme import Theme
+
+__all__ = [
+    "LEFT_AXIS_WIDTH",
+    "LEGEND_TEXT_SIZE",
+    "TITLE_SIZE",
+    "LegendSample",
+    "SparseLogAxis",
+    "as_1d",
+    "cache_decorations",
+    "fill_with_theme",
+    "new_plot_widget",
+    "style_legend",
+    "style_plot",
+    "sync_legend",
+]
+
+TITLE_SIZE = "10pt"
+LEGEND_TEXT_SIZE = "9pt"
+LEFT_AXIS_WIDTH = 52  # fixed, so stacked plots line up and tick labels are never clipped
+
+
+def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
+    """Axis, tick and label colours of one PlotItem (its title is restyled by the owner)."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(theme.axis, width=1))
+        axis.setTextPen(pg.mkPen(theme.plot_text))  # also recolours the axis label
+
+
+def style_legend(legend: pg.LegendItem, theme: Theme) -> None:
+    legend.setBrush(pg.mkBrush(*theme.legend_fill))
+    legend.setPen(pg.mkPen(theme.legend_border))
+    legend.setLabelTextColor(theme.plot_text)
+    for _, label in legend.items:  # pyqtgraph stores the colour but re-renders only on setText
+        label.setText(label.text, color=theme.plot_text)
+
+
+def fill_with_theme(widget: QWidget, theme: Theme) -> None:
+    """The widget's own background and text colours from the theme's plot colours."""
+    widget.setAutoFillBackground(True)
+    palette = widget.palette()
+    palette.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor(theme.background))
+    palette.setColor(QtGui.QPalette.ColorRole.WindowText, QtGui.QColor(theme.plot_text))
+    widget.setPalette(palette)
+
+
+class SparseLogAxis(pg.AxisItem):
+    """AxisItem whose log-mode labels do not pile up: within a decade only the ticks at
+    1, 2 and 5 × 10ⁿ are labelled (all ticks keep their tick marks)."""
+
+    def logTickStrings(self, values, scale, spacing):
+        strings = super().logTickStrings(values, scale, spacing)
+        v = 10 ** np.asarray(values, dtype=np.float64) * scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mantissa = np.rint(v / 10 ** np.floor(np.log10(np.abs(v))))
+        keep = np.isin(mantissa, (1, 2, 5))
+        if keep.sum() < 2:  # a very narrow range: label everything there is
+            return strings
+        return [s if k else "" for s, k in zip(strings, keep)]
+
+
+def new_plot_widget(left_axis: pg.AxisItem | None = None) -> pg.PlotWidget:
+    """A PlotWidget with SparseLogAxis axes (or ``left_axis`` on the left), no auto-range
+    button, no SI prefixes and a left axis LEFT_AXIS_WIDTH px wide."""
+    widget = pg.PlotWidget(axisItems={"left": left_axis or SparseLogAxis("left"), "bottom": SparseLogAxis("bottom")})
+    plot = widget.getPlotItem()
+    plot.hideButtons()  # the "A" auto-range button
+    plot.layout.setContentsMargins(4, 6, 10, 4)  # room for the last x tick label
+    for name in ("left", "bottom"):
+        plot.getAxis(name).enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    return widget
+
+
+class LegendSample(ItemSample):
+    """Legend sample that also draws a ring behind a scatter symbol (the item's attribute
+    ``legend_halo``: (size, QColor)) or a filled box for a shaded region (``legend_box``:
+    QBrush)."""
+
+    def paint(self, p, *args):
+        box = getattr(self.item, "legend_box", None)
+        if box is not None:
+            p.setPen(pg.mkPen(None))
+            p.setBrush(box)
+            p.drawRect(QtCore.QRectF(2, 3, 16, 15))
+            return
+        halo = getattr(self.item, "legend_halo", None)
+        if halo is not None and self.item.isVisible():
+            size, color = halo
+            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+            p.setPen(pg.mkPen(None))
+            p.setBrush(pg.mkBrush(color))
+            p.drawEllipse(QtCore.QPointF(10, 10), size / 2, size / 2)
+        super().paint(p, *args)
+
+
+def guard_label_size_hint() -> None:
+    """Make pyqtgraph's LabelItem.sizeHint safe while the garbage collector tears one down.
+
+    Python's cycle collector clears a LabelItem's attributes (``_sizeHint``) before Qt,
+    deleting the item's C++ parent, asks the dying label for its size hint; the
+    AttributeError would then escape a Qt virtual, which shiboken turns into an error or a
+    crash. A label in that state has nothing left to lay out: it gets an empty size.
+    (pyqtgraph 0.13–0.14; tests/draw/test_plots.py checks the guard is still needed.)
+    """
+    original = pg.LabelItem.sizeHint
+    if getattr(original, "nnviz_guard", False):
+        return
+
+    def size_hint(self, *args):
+        if "_sizeHint" not in vars(self):  # torn down by the garbage collector
+            return QtCore.QSizeF()
+        return original(self, *args)
+
+    size_hint.nnviz_guard = True
+    size_hint.original = original
+    pg.LabelItem.sizeHint = size_hint
+
+
+guard_label_size_hint()
+
+
+def cache_decorations(*views: pg.GraphicsView) -> None:
+    """Axes, legends and labels are painted once into a pixmap and re-used until they change:
+    replaying their text every frame costs more than everything else in a plot."""
+    for view in views:
+        for item in view.scene().items():
+            if isinstance(item, (pg.AxisItem, pg.LegendItem, pg.LabelItem, pg.TextItem)):
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def sync_legend(legend: pg.LegendItem, entries: list[tuple[object, str]]) -> None:
+    """Make the legend list exactly the visible ones of ``entries`` (item, name), in order.
+
+    Only touches the legend when the visible set changed (a task switch, not every frame).
+    """
+    wanted = [(item, name) for item, name in entries if item.isVisible()]
+    current = [(sample.item, label.text) for sample, label in legend.items]
+    if [(id(i), n) for i, n in wanted] == [(id(i), n) for i, n in current]:
+        return
+    legend.clear()
+    for item, name in wanted:
+        legend.addItem(LegendSample(item), name)
+
+
+def as_1d(values, name: str, n: int | None = None) -> np.ndarray:
+    """``values`` as a contiguous float64 (k,) array; ValueError naming ``name`` when n is
+    given and k != n."""
+    arr = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} values, expected {n}")
+    return arr

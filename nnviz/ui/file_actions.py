@@ -1,0 +1,188 @@
+"""The window's files: models, sessions, CSV data, recent files and the autosave.
+
+Every reader validates a whole file before anything changes, so a bad file is one
+dialog and the session the user had is kept; writes are atomic (engine.files).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from nnviz.engine.errors import NnvizError
+from nnviz.engine.model_io import load_model, save_model
+from nnviz.paths import resource_dir
+from nnviz.ui.controller import SessionController
+from nnviz.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+RECENT_FILES = 8
+
+
+class FileActions:
+    """Open and save for ``window`` (its title, status bar and ``show_error`` dialog) and
+    ``controller``; a lesson file goes to ``window.lessons``."""
+
+    def __init__(self, window: QWidget, controller: SessionController, settings: Settings, recent_menu: QMenu):
+        self.window = window
+        self.controller = controller
+        self.settings = settings
+        self.recent_menu = recent_menu
+        self.fill_recent_menu()
+
+    def show_error(self, message: str) -> None:
+        self.window.show_error(message)
+
+    def _ask_open(self, title: str, filters: str) -> str:
+        return QFileDialog.getOpenFileName(self.window, title, self.settings.get("last_folder"), filters)[0]
+
+    def _opened(self, path: str) -> None:
+        self.remember(path)
+        self.window.setWindowTitle(f"nnviz — {Path(path).name}")
+
+    # ---- models ----------------------------------------------------------------------------------
+
+    def open_model_dialog(self) -> None:
+        path = self._ask_open("Open model", "nnviz model (*.json);;All files (*)")
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str) -> bool:
+        try:
+            self.controller.load_network(load_model(path), path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        self._opened(path)
+        return True
+
+    def save_model_dialog(self) -> None:
+        start = self.controller.model_path or str(Path(self.settings.get("last_folder") or ".") / "model.json")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save model", start, "nnviz model (*.json)")
+        if path:
+            self.save_model(path)
+
+    def save_model(self, path: str) -> bool:
+        c = self.controller
+        was_running = c.running
+        c.pause()
+        try:
+            save_model(c.network, path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        finally:
+            if was_running:
+                c.play()
+        c.model_path = path
+        self.window.setWindowTitle(f"nnviz — {Path(path).name}")
+        self.window.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    # ---- sessions and data ----------------------------------------------------------------------
+
+    def open_session_dialog(self) -> None:
+        path = self._ask_open("Open session", "nnviz session (*.nnviz);;All files (*)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        try:
+            self.controller.open_session(path)
+        except NnvizError as exc:
+            self.show_error(str(exc))  # nothing was changed
+            return False
+        self._opened(path)
+        return True
+
+    def save_session_dialog(self) -> None:
+        start = str(Path(self.settings.get("last_folder") or ".") / "session.nnviz")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save session", start, "nnviz session (*.nnviz)")
+        if path:
+            self.save_session(path if path.endswith(".nnviz") else path + ".nnviz")
+
+    def save_session(self, path: str) -> bool:
+        try:
+            self.controller.save_session(path)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        self.remember(path)
+        self.window.statusBar().showMessage(f"Saved session {path}", 4000)
+        return True
+
+    def import_csv_dialog(self) -> None:
+        from nnviz.ui.csv_dialog import open_csv_dialog
+
+        path = self._ask_open("Import data", "CSV (*.csv *.txt);;All files (*)")
+        if not path:
+            return
+        dialog = open_csv_dialog(self.window, path)  # a bad file is reported there, naming row and column
+        if dialog is not None and dialog.exec():
+            self.import_csv(dialog.name, dialog.text, dialog.test_fraction, dialog.standardize)
+
+    def import_csv(self, name: str, text: str, test_fraction: float, standardize: bool) -> bool:
+        try:
+            self.controller.import_csv(name, text, test_fraction, standardize)
+        except NnvizError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
+    def open_file(self, path: str) -> bool:
+        """Open any nnviz file by its kind: model (.json), session (.nnviz), lesson (.toml)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".nnviz":
+            return self.open_session(path)
+        if suffix == ".toml":
+            return self.window.lessons.open_file(path)
+        return self.open_model(path)
+
+    # ---- recent files and the autosave ---------------------------------------------------------
+
+    def remember(self, path: str) -> None:
+        """Put ``path`` first in the recent files (not the built-in lessons) and its folder as the last one."""
+        resolved = str(Path(path).resolve())
+        if resolved.startswith(str(resource_dir())):
+            return
+        files = [p for p in self.settings.get("recent_files").get("files", []) if p != resolved]
+        self.settings.set("recent_files", {"files": [resolved, *files][:RECENT_FILES]})
+        self.settings.set("last_folder", str(Path(resolved).parent))
+        self.fill_recent_menu()
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = [p for p in self.settings.get("recent_files").get("files", []) if isinstance(p, str)]
+        for path in files:
+            action = menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        menu.setEnabled(bool(files))
+
+    def autosave(self) -> None:
+        """Save the session beside the settings (periodically and on close)."""
+        try:
+            self.controller.save_session(self.settings.autosave_path)
+        except (NnvizError, OSError) as exc:  # e.g. diverged weights: keep the last good autosave
+            log.warning("autosave skipped: %s", exc)
+
+    def restore_autosave(self) -> None:
+        """After a normal close, continue where it stopped; after a crash, ask first."""
+        path = self.settings.autosave_path
+        clean = self.settings.get("clean_exit")
+        self.settings.set("clean_exit", False)
+        self.settings.sync()
+        if not path.is_file():
+            return
+        if not clean:
+            answer = QMessageBox.question(
+                self.window, "nnviz", "nnviz did not close normally last time. Restore the session it was working on?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.controller.open_session(path)
+        except NnvizError as exc:
+            log.warning("the autosaved session could not be restored: %s", exc)

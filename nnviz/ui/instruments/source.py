@@ -1,0 +1,58 @@
+"""What an instrument panel may know of the session: the ``SnapshotSource`` protocol.
+
+A worker thread trains the controller's live network and trainer while training plays,
+so a panel never touches them: it reads frozen values (the problem, the network's shape,
+the latest snapshot, the phase shown) and follows the four signals below. Where it needs
+a network at the snapshot's parameters, it builds its own:
+``Network(shape.layers, shape.activation_names, shape.loss_name)`` and
+``set_params(snapshot.params)``. The SessionController is one; a test may pass any other.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import SignalInstance
+
+from nnviz.app.problem import NetworkShape, Problem
+from nnviz.app.stepping import PhaseView
+from nnviz.engine.datasets import Dataset
+from nnviz.engine.trainer import Snapshot
+
+__all__ = ["SnapshotSource"]
+
+
+class SnapshotSource(Protocol):
+    """Read-only session state and its change signals; nothing here mutates the session."""
+
+    #: (Problem) a new problem: new dataset and network shape (a snapshot follows).
+    problemChanged: SignalInstance
+    #: (Snapshot) the state after a step, or the latest one while training plays.
+    snapshotChanged: SignalInstance
+    #: (PhaseView | None) the phase of a step shown on the canvas, None when there is none.
+    phaseChanged: SignalInstance
+    #: (bool) training started playing or stopped.
+    runningChanged: SignalInstance
+
+    @property
+    def problem(self) -> Problem: ...  # frozen
+
+    @property
+    def shape(self) -> NetworkShape: ...  # layers, activation names, loss name (frozen)
+
+    @property
+    def dataset(self) -> Dataset: ...  # read-only arrays
+
+    @property
+    def snapshot(self) -> Snapshot | None: ...  # frozen, read-only copies
+
+    @property
+    def phase(self) -> PhaseView | None: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the next training batch (x (B, n_in), y (B, n_out)); only while paused."""
+        ...
