@@ -35,6 +35,7 @@ from nnviz.ui.lesson_mode import LessonMode
 from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.palette import apply_palette
 from nnviz.ui.settings import Settings
+from nnviz.ui.window_settings import restore_view_settings, save_view_settings, stored_problem
 
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle("nnviz")
         self.resize(1440, 880)
-        self.controller = SessionController(self._stored_problem())
+        self.controller = SessionController(stored_problem(self.settings))
         self._rate_mark = (time.perf_counter(), 0)
         self.steps_per_second = 0.0
         self.frames_painted = 0
@@ -64,7 +65,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, self.controller, self.settings, self.recent_menu)
         self.set_lesson_layout(False)
         self._connect()
-        self._restore_view_settings()
+        restore_view_settings(self)
         self.show_session()
         self.files.restore_autosave()
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
@@ -228,50 +229,6 @@ class MainWindow(QMainWindow):
         self.canvas.weightClicked.connect(self.edit_weight)
         self.layer_bar.edited.connect(self.edit_hidden)
         self.activation_layer.currentIndexChanged.connect(self._on_activation_layer)
-
-    # ---- settings ------------------------------------------------------------------------------
-
-    def _stored_problem(self) -> Problem:
-        data = self.settings.get("problem")
-        if not data:
-            return Problem()
-        try:
-            problem = Problem.from_dict(data)
-            problem.make_network(problem.make_dataset())  # validates the whole thing
-            return problem
-        except (NnvizError, TypeError, ValueError) as exc:
-            log.warning("settings: dropped the stored problem (%s)", exc)
-            return Problem()
-
-    def _restore_view_settings(self) -> None:
-        s = self.settings
-        geometry = s.get("geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
-        state = s.get("window_state")
-        if state:
-            self.restoreState(state)
-        self.actions_["dark"].setChecked(s.get("theme") == "dark")
-        self.apply_theme(s.get("theme"))
-        self.actions_["presentation"].setChecked(s.get("presentation"))
-        self.actions_["all_edges"].setChecked(s.get("all_edges"))
-        self.actions_["log_scale"].setChecked(s.get("log_scale"))
-        self.controls.speed.setValue(s.get("animation_ms"))
-        self.canvas.set_animation_speed(s.get("animation_ms"))
-        self.controller.set_granularity(s.get("granularity"))
-
-    def save_settings(self) -> None:
-        s = self.settings
-        s.set("geometry", bytes(self.saveGeometry().data()))
-        s.set("window_state", bytes(self.saveState().data()))
-        s.set("theme", self.theme.name)
-        s.set("presentation", self.actions_["presentation"].isChecked())
-        s.set("all_edges", self.actions_["all_edges"].isChecked())
-        s.set("log_scale", self.actions_["log_scale"].isChecked())
-        s.set("animation_ms", self.controls.speed.value())
-        s.set("granularity", self.controller.granularity)
-        s.set("problem", self.controller.problem.to_dict())
-        s.sync()
 
     # ---- controller → views ----------------------------------------------------------------------
 
@@ -442,7 +399,7 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.autosave_timer.stop()
         self.autosave()
-        self.save_settings()
+        save_view_settings(self)
         self.settings.set("clean_exit", True)
         self.settings.sync()
         super().closeEvent(event)
