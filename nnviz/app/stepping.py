@@ -10,12 +10,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nnviz.engine.network import Trace
+from nnviz.engine.network import PHASES, Trace
+from nnviz.engine.trainer import GRANULARITIES as RUN_UNITS
 
-#: The three phases of one training step, in the order they are shown.
-PHASES = ("forward", "backward", "update")
-#: What one press of Step does.
-GRANULARITIES = ("phase", "sample", "batch", "epoch")
+#: What one press of Step does: one phase, or one of the trainer's units.
+GRANULARITIES = ("phase", *RUN_UNITS)
 
 
 @dataclass(frozen=True)

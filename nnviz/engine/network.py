@@ -32,6 +32,9 @@ from nnviz.engine.initializers import get_initializer
 from nnviz.engine.layout import ParamLayout
 from nnviz.engine.losses import Loss, batch_loss, check_pairing, get_loss, output_delta
 
+#: The phases of one training step as they are shown: a traced forward pass, the
+#: backward pass (δ, ∂L/∂w) and the update w ← w − η·∂L/∂w.
+PHASES = ("forward", "backward", "update")
 MAX_UNITS = 4096  # per layer: 784-wide inputs fit, a typo like 80000 does not
 MAX_LAYERS = 64
 

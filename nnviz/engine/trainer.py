@@ -30,6 +30,7 @@ from nnviz.engine.optimizers import add_regularization, make_optimizer
 from nnviz.engine.train_config import TrainConfig
 from nnviz.engine.trainer_state import TrainerState
 
+#: Units a run can yield a snapshot after (the app adds "phase" for its Step).
 GRANULARITIES = ("sample", "batch", "epoch")
 
 

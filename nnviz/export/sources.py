@@ -14,10 +14,11 @@ from pathlib import Path
 from nnviz.app.history import HistoryBuffer
 from nnviz.app.lesson_view import lesson_view, step_markdown
 from nnviz.app.problem import NetworkShape, Problem
-from nnviz.app.stepping import PHASES, one_step_phases
+from nnviz.app.stepping import one_step_phases
 from nnviz.app.training import build_trainer, check_inputs, problem_for_network, snapshot_parts
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import load_model
+from nnviz.engine.network import PHASES
 from nnviz.engine.trainer import Trainer
 from nnviz.lessons.player import LessonPlayer
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_text
+from nnviz.engine.network import PHASES
 
-PHASES = ("forward", "backward", "update")
 PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
 #: Numbers a step may check against the engine (see nnviz.lessons.quantities).
 DEFAULT_TOLERANCE = 5e-4

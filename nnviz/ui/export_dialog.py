@@ -19,7 +19,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.export.exporter import SIZE_PRESETS, ExportCancelled, iter_export, preview, validate
 from nnviz.export.sources import ExportSpec
 
-FORMATS = {"mp4": "MP4 video (H.264)", "gif": "Animated GIF", "png": "PNG frames (a folder)",
+FORMAT_NAMES = {"mp4": "MP4 video (H.264)", "gif": "Animated GIF", "png": "PNG frames (a folder)",
            "png-still": "PNG picture (final state)", "svg": "SVG picture (final state)"}
 SUFFIX = {"mp4": ".mp4", "gif": ".gif", "png": "", "png-still": ".png", "svg": ".svg"}
 
@@ -44,7 +44,7 @@ class ExportDialog(QDialog):
         self.layout_box.addItem("Network only", "canvas")
         form.addRow("Views", self.layout_box)
         self.format = QComboBox()
-        for key, text in FORMATS.items():
+        for key, text in FORMAT_NAMES.items():
             self.format.addItem(text, key)
         form.addRow("Format", self.format)
         self.size = QComboBox()
@@ -137,7 +137,7 @@ class ExportDialog(QDialog):
         if fmt == "png":
             path = QFileDialog.getSaveFileName(self, "Folder for the frames", self.out.text())[0]
         else:
-            path = QFileDialog.getSaveFileName(self, "Export to", self.out.text(), f"{FORMATS[fmt]} (*{SUFFIX[fmt]})")[0]
+            path = QFileDialog.getSaveFileName(self, "Export to", self.out.text(), f"{FORMAT_NAMES[fmt]} (*{SUFFIX[fmt]})")[0]
         if path:
             self.out.setText(path)
             self._changed()
