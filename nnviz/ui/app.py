@@ -9,7 +9,7 @@ import sys
 DESKTOP_ID = "io.github.nnviz.nnviz"
 
 NO_DISPLAY = ("nnviz: no display available (DISPLAY/WAYLAND_DISPLAY unset); the headless commands "
-              "'nnviz train' and 'nnviz trace' work without one")
+              "'nnviz train', 'trace', 'export', 'lessons' and 'lesson --check' work without one")
 
 
 def display_available() -> bool:
@@ -34,7 +34,8 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
     from nnviz.ui.main_window import MainWindow
 
     sys.setswitchinterval(0.001)  # the GUI thread gets the GIL back quickly from the trainer
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # argv[0] names the window class (WM_CLASS): "nnviz", also under `python -m nnviz`
+    app = QApplication.instance() or QApplication(["nnviz"])
     app.setApplicationName("nnviz")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nnviz")
@@ -44,5 +45,5 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
     window = MainWindow(model_path=model_path)
     window.show()
     if lesson is not None:
-        window.open_lesson(lesson)
+        window.lessons.open(lesson)
     return app.exec()
