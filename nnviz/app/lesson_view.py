@@ -1,14 +1,28 @@
 """What the views show at a lesson step: one description for the window and the exporter.
 
-The window shows step i's state once its question is answered (or when it has none) and
-step i − 1's while the question is open, so the canvas never gives the answer away; the
-exporter always shows the answered step. Either way the state comes from the headless
-LessonPlayer, so a step looks the same on screen and in an exported video.
+A step always shows its own state, from the headless LessonPlayer: its network, data,
+sample and phase, so the numbers drawn are the numbers the step's text states. Nothing
+comes from outside the lesson: a step before the lesson's first network has an empty
+canvas (with ``caption``) and only the lesson's data.
+
+While the step's question is open (``answered`` False) the part it asks about is held
+back, and shown once the question is answered:
+
+- a forward pass asked about (``check`` z, a or prediction of layer l) stops before layer
+  l: the inputs and the layers before it are drawn, layer l and after are not;
+- a backward pass asked about (δ, ∂L/∂w or ∂L/∂b of layer l, all read off δ⁽ˡ⁾) stops
+  before reaching layer l; for the output layer, where it starts, the canvas shows the
+  completed forward pass the backward pass starts from;
+- a step that trains (or races optimizers) shows the network it starts from, with no loss
+  curves: every question on such a step is about what training does;
+- the activation plot leaves out its histogram (it would show the hidden z).
+
+The exporter always shows the answered step.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,61 +30,94 @@ from nnviz.app.problem import NetworkShape
 from nnviz.app.stepping import PhaseView
 from nnviz.engine.datasets import Dataset
 from nnviz.lessons.model import Highlight, Lesson, Step
-from nnviz.lessons.player import LessonPlayer
+from nnviz.lessons.player import LessonPlayer, LessonState
+
+#: Quantities the forward pass writes on the canvas (a = f(z), z term by term).
+FORWARD_DRAWN = ("z", "a", "prediction")
+#: Quantities the backward pass writes (δ) or that are read off it (∂L/∂w = δ·a, ∂L/∂b = δ).
+BACKWARD_DRAWN = ("delta", "grad_w", "grad_b")
+NO_NETWORK = "No network yet at this step"
+NO_NETWORK_DATA = "No network yet at this step: its data are in the data plot"
 
 
 @dataclass(frozen=True)
 class LessonView:
-    """index: the step the lesson is at; shown: the step whose state is drawn (−1: none yet).
+    """What the views show at step ``index``.
 
-    shape/params/dataset: the network drawn and its data (shape None: the step has no
-    network, the views keep what they show); highlight and panel: what the step points at
-    (only when the step itself is shown); phase: the phase to animate; history: loss per
-    epoch of the step's training; compare: optimizer → loss curve; sample_z: the traced
-    sample's pre-activations of the first layer (for the activation plot when there is no
-    dataset to histogram).
+    shape/params/dataset: the network drawn (flat params) and its data; shape None: the step
+    has no network yet, the canvas is empty with ``caption`` and the data plot shows
+    ``dataset``. highlight and panel: what the step points at. phase: the phase drawn and
+    ``progress`` ∈ [0, 1], how far it runs (< 1: it stops before the layer a question asks
+    about). history: loss per epoch of the step's training; compare: optimizer → loss curve;
+    sample_z: the traced sample's first-layer z (the activation plot's histogram when there
+    is no dataset). hidden: part of the step is held back until its question is answered.
     """
 
     index: int
-    shown: int
     shape: NetworkShape | None = None
     params: np.ndarray | None = None
     dataset: Dataset | None = None
     highlight: Highlight | None = None
     panel: str | None = None
     phase: PhaseView | None = None
+    progress: float = 1.0
     history: np.ndarray | None = None
     compare: dict = field(default_factory=dict)
     sample_z: np.ndarray | None = None
+    hidden: bool = False
+    caption: str = ""
 
 
 def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> LessonView:
-    """The view of step ``index``: its own state when ``answered``, else the previous step's."""
-    shown = index if answered else index - 1
-    if shown < 0:
-        return LessonView(index, shown)
-    state = player.state(shown)
+    """The view of step ``index``: its own state, with what its open question asks held
+    back while ``answered`` is False (see the module docstring)."""
+    step = player.lesson.steps[index]
+    state = player.state(index)
     net = state.network
     if net is None:
-        return LessonView(index, shown)
-    own = shown == index
-    step = player.lesson.steps[index]
-    phase = None
-    if state.phase is not None and state.trace is not None:
-        before, after = state.update if state.update else (net.params.copy(), net.params.copy())
-        phase = PhaseView(state.phase, state.trace, 0, before, after)
+        caption = NO_NETWORK if state.dataset is None else NO_NETWORK_DATA
+        return LessonView(index, dataset=state.dataset, panel=step.panel, caption=caption)
+    asking = step.ask is not None and not answered
+    before_training = asking and state.untrained is not None
+    phase, progress = (None, 1.0) if before_training else _phase(step, state, asking)
+    hidden = before_training or (phase is not None and (progress < 1.0 or phase.phase != state.phase))
     return LessonView(
-        index, shown, NetworkShape.of(net), net.params.copy(), state.dataset,
-        highlight=step.highlight if own else None, panel=step.panel if own else None, phase=phase,
-        history=state.history, compare=dict(state.compare),
-        sample_z=state.trace.layers[0].z.ravel() if state.trace is not None else None)
+        index, NetworkShape.of(net), (state.untrained if before_training else net.params).copy(), state.dataset,
+        highlight=step.highlight, panel=step.panel, phase=phase, progress=progress,
+        history=None if before_training else state.history, compare={} if before_training else dict(state.compare),
+        sample_z=state.trace.layers[0].z.ravel() if state.trace is not None and not hidden else None,
+        hidden=hidden)
+
+
+def _phase(step: Step, state: LessonState, asking: bool) -> tuple[PhaseView | None, float]:
+    """The step's phase and how far it runs: all the way, or (``asking``) to just before
+    the layer the question checks (forward: progress (l − 1)/L; backward: to layer l + ½)."""
+    if state.phase is None or state.trace is None:
+        return None, 1.0
+    params = state.network.params
+    before, after = state.update if state.update else (params.copy(), params.copy())
+    view = PhaseView(phase=state.phase, trace=state.trace, sample=0, before=before, after=after)
+    check = step.ask.check if asking else None
+    if check is None:
+        return view, 1.0
+    n = len(state.network.layers) - 1
+    layer = n if check.layer is None else check.layer
+    if check.quantity in FORWARD_DRAWN and state.phase == "forward":
+        return view, (layer - 1) / n
+    if check.quantity in BACKWARD_DRAWN and state.phase == "backward":
+        if layer < n:
+            return view, 1.0 - (layer + 0.5) / n  # δ drawn for the layers after l only
+        return replace(view, phase="forward"), 1.0  # the output's δ is where backward starts
+    return view, 1.0
 
 
 def step_markdown(lesson: Lesson, index: int, with_answer: bool = True) -> tuple[str, str, str]:
-    """(title, markdown, counter) of step ``index`` for a text view; the question and its
-    answer are appended when ``with_answer``."""
+    """(title, markdown, counter) of step ``index`` for a text view; the question, its
+    answer and the step's ``reveal`` text are appended when ``with_answer``."""
     step: Step = lesson.steps[index]
     text = step.text
+    if step.reveal and with_answer:  # as the lesson panel shows it: below the text
+        text += f"\n\n{step.reveal}"
     if step.ask is not None and with_answer:
         q = step.ask
         answer = q.choices[int(q.answer)] if q.choices else f"{q.answer:g}"

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nnviz.engine.network import PHASES, Trace
+from nnviz.engine.losses import batch_loss
+from nnviz.engine.network import PHASES, Network, Trace
 from nnviz.engine.trainer import GRANULARITIES as RUN_UNITS
 
 #: What one press of Step does: one phase, or one of the trainer's units.
@@ -21,9 +22,11 @@ GRANULARITIES = ("phase", *RUN_UNITS)
 class PhaseView:
     """What the canvas animates for one phase of one step.
 
-    trace: the engine's Trace of the step's batch (at the weights before the update);
-    sample: which row of the batch the nodes show; before/after: flat params around
-    the update (both equal before it).
+    trace: the engine's Trace of the step's batch of B samples (at the weights before the
+    update); its grad_w is the batch's ∂L/∂w, the mean over the samples, which is what the
+    update applies; sample: which row of the batch the nodes show (a selector picks it);
+    before/after: flat params around the update (both equal before it); losses: (B,) each
+    sample's own loss Lᵢ (the batch loss is their mean), None when not known.
     """
 
     phase: str
@@ -31,6 +34,59 @@ class PhaseView:
     sample: int
     before: np.ndarray
     after: np.ndarray
+    losses: np.ndarray | None = None
+
+    @property
+    def batch(self) -> int:
+        """B, the number of samples in the step's batch."""
+        return self.trace.x.shape[0]
+
+    @property
+    def shown(self) -> int:
+        """The row of the batch the nodes show (``sample`` kept inside the batch)."""
+        return min(max(self.sample, 0), self.batch - 1)
+
+    def sample_delta(self, l: int) -> np.ndarray | None:
+        """The shown sample's own δ⁽ˡ⁾ = ∂Lᵢ/∂z⁽ˡ⁾ (n_l,), l counted over the weight layers
+        from 0; None without targets.
+
+        The trace's δ is of the batch's mean loss L = (1/B)·Σᵢ Lᵢ, so each of its rows is
+        (1/B)·∂Lᵢ/∂z: B times that row is the sample's own δ, the number a hand calculation
+        for that one sample gives (and ∂L/∂W = (1/B)·Σᵢ δᵢᵀ a⁽ˡ⁻¹⁾ᵢ, the batch mean).
+        """
+        delta = self.trace.layers[l].delta
+        return None if delta is None else self.batch * delta[self.shown]
+
+    @property
+    def sample_loss(self) -> float | None:
+        """The shown sample's own loss Lᵢ, or None."""
+        return None if self.losses is None else float(self.losses[self.shown])
+
+    @property
+    def sample_target(self) -> float | int | None:
+        """The shown sample's target: its value with one output, its class (the one-hot
+        position) with several; None without targets."""
+        if self.trace.y is None:
+            return None
+        y = self.trace.y[self.shown]
+        return float(y[0]) if y.shape[0] == 1 else int(np.argmax(y))
+
+    def with_sample(self, sample: int) -> PhaseView:
+        """The same phase showing row ``sample`` (kept inside the batch)."""
+        return replace(self, sample=min(max(int(sample), 0), self.batch - 1))
+
+
+def sample_losses(network: Network, trace: Trace) -> np.ndarray | None:
+    """Each sample's own loss Lᵢ (B,) of a Trace with targets; None without targets.
+
+    Evaluated one row at a time with the engine's batch loss (the stable sigmoid + BCE and
+    softmax + CE forms), so their mean is the trace's loss.
+    """
+    if trace.y is None:
+        return None
+    out, loss, act = trace.layers[-1], network.loss, network.activations[-1]
+    return np.array([batch_loss(loss, act, trace.y[i:i + 1], out.z[i:i + 1], out.a[i:i + 1])
+                     for i in range(trace.x.shape[0])])
 
 
 @dataclass(frozen=True)
@@ -46,7 +102,8 @@ class Stepper:
     """One press of Step on a paused trainer, by granularity.
 
     phase:  forward → backward → update, one press each, on the trainer's next batch;
-            the update applies the batch's mean gradient (w ← w − η·∂L/∂w);
+            the update applies the batch's mean gradient (w ← w − η·∂L/∂w); the nodes
+            show one chosen sample of the batch (``select_sample``), the edges the batch;
     sample: one sample of the next batch traced per press; the batch's update is applied
             with its last sample;
     batch:  one optimizer step; epoch: one pass over the training data.
@@ -69,48 +126,58 @@ class Stepper:
         self.phase = None
         self._sample_cursor = 0
 
+    def select_sample(self, sample: int) -> bool:
+        """Show row ``sample`` of the current phase's batch; False when there is no phase
+        or it already shows that row (nothing changed)."""
+        if self.phase is None:
+            return False
+        chosen = self.phase.with_sample(sample)
+        if chosen.sample == self.phase.sample:
+            return False
+        self.phase = chosen
+        return True
+
     def step(self) -> StepResult:
         trained = {"phase": self._step_phase, "sample": self._step_sample,
                    "batch": self._step_batch, "epoch": self._step_epoch}[self.granularity]()
         return StepResult(self.phase, trained)
 
-    def _update(self, trace: Trace, sample: int) -> PhaseView:
+    def _traced(self, phase: str, x: np.ndarray, y: np.ndarray, sample: int = 0) -> PhaseView:
+        """A phase of the batch (x, y) traced at the current weights (no update yet)."""
         network = self.trainer.network
-        before = network.params.copy()
+        trace = network.trace(x, y)
+        params = network.params.copy()
+        return PhaseView(phase, trace, sample, params, params, sample_losses(network, trace))
+
+    def _update(self, view: PhaseView) -> PhaseView:
+        """Apply the step's update to ``view``'s batch: the view with the weights after it."""
         self.trainer.step_batch()
-        return PhaseView("update", trace, sample, before, network.params.copy())
+        return replace(view, phase="update", after=self.trainer.network.params.copy())
 
     def _step_phase(self) -> bool:
         current = self.phase
         if current is None or current.phase == "update":
-            network = self.trainer.network
-            x, y = self.trainer.current_batch()
-            params = network.params.copy()
-            self.phase = PhaseView("forward", network.trace(x, y), 0, params, params)
+            self.phase = self._traced("forward", *self.trainer.current_batch())
             return False
         if current.phase == "forward":
             self.phase = replace(current, phase="backward")
             return False
-        self.phase = self._update(current.trace, current.sample)
+        self.phase = self._update(current)
         return True
 
     def _step_sample(self) -> bool:
-        network = self.trainer.network
         x, y = self.trainer.current_batch()
         i = self._sample_cursor
-        params = network.params.copy()
-        trace = network.trace(x[i:i + 1], y[i:i + 1])
         self._sample_cursor += 1
         if self._sample_cursor < len(x):
-            self.phase = PhaseView("backward", trace, 0, params, params)
+            self.phase = self._traced("backward", x[i:i + 1], y[i:i + 1])
             return False
         self._sample_cursor = 0
-        self.phase = self._update(trace, 0)
+        self.phase = self._update(self._traced("update", x[i:i + 1], y[i:i + 1]))
         return True
 
     def _step_batch(self) -> bool:
-        x, y = self.trainer.current_batch()
-        self.phase = self._update(self.trainer.network.trace(x, y), 0)
+        self.phase = self._update(self._traced("update", *self.trainer.current_batch()))
         return True
 
     def _step_epoch(self) -> bool:

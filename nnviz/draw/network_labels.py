@@ -1,6 +1,8 @@
 """What the network canvas writes, as plain strings: layer titles, input names, the numbers
-a phase writes beside the nodes, a weighted sum written term by term, the caption and
-the hover text. NumPy in, text out (no Qt), so tests and lesson checks can read it.
+a phase writes beside the nodes, a weighted sum written term by term, the old → new
+weights of an update, the caption and the hover text. NumPy in, text out (no Qt), so
+tests and lesson checks can read it. Every number goes through ``number``: a value that
+prints as zero prints "0", never "-0".
 
 Nodes are (layer, neuron) with layer 0 = the inputs and neurons from 0, as everywhere on
 the canvas; the text itself counts from 1 ("layer 1, neuron 3"), as a lecture does.
@@ -18,19 +20,22 @@ from nnviz.engine.layout import ParamLayout
 
 LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
 TERMS_FAN_IN, TERMS_LAYER = 3, 2  # neurons whose weighted sum is written out term by term
+UPDATE_LABEL_EDGES = 12  # weight layers with at most this many edges get "old → new" labels
 REACHED = 1e-9  # slack when comparing a layer with the animation's progress
 
 
-def shown_sample(phase) -> int:
-    """The row of the phase's batch that the canvas shows."""
-    return min(phase.sample, phase.trace.x.shape[0] - 1)
+def number(value: float, spec: str = ".3g") -> str:
+    """``value`` formatted with ``spec``; anything that would print as zero ("-0",
+    "-0.000", "0.000") prints "0", so a sign is never shown on nothing."""
+    text = format(float(value), spec)
+    return "0" if float(text) == 0.0 else text
 
 
 def node_values(phase) -> list[np.ndarray] | None:
     """Activations of the shown sample per layer, inputs first: [x (n_0,), a_1 (n_1,), …]; None without a phase."""
     if phase is None:
         return None
-    i = shown_sample(phase)
+    i = phase.shown
     return [phase.trace.x[i]] + [layer.a[i] for layer in phase.trace.layers]
 
 
@@ -48,11 +53,12 @@ def layer_title(l: int, layers: Sequence[int], activation_names: Sequence[str]) 
 
 
 def value_labels(phase, layers: Sequence[int], active: float) -> dict[tuple[int, int], str]:
-    """The numbers written beside nodes during a phase, keyed by (layer, neuron):
-    forward: x for inputs, a = f(z) elsewhere; backward: δ = ∂L/∂z; update: nothing."""
+    """The numbers written beside nodes during a phase, keyed by (layer, neuron), all of
+    the shown sample: forward: x for inputs, a = f(z) elsewhere; backward: its own
+    δ = ∂Lᵢ/∂z (``PhaseView.sample_delta``); update: nothing."""
     if phase is None or phase.phase == "update":
         return {}
-    i = shown_sample(phase)
+    i = phase.shown
     out = {}
     for l, n in enumerate(layers):
         if n > LABELLED_LAYER:
@@ -65,9 +71,9 @@ def value_labels(phase, layers: Sequence[int], active: float) -> dict[tuple[int,
         else:
             if l == 0 or l < active - REACHED or phase.trace.layers[l - 1].delta is None:
                 continue
-            row, name = phase.trace.layers[l - 1].delta[i], "δ"
+            row, name = phase.sample_delta(l - 1), "δ"
         for k in range(n):
-            out[(l, k)] = f"{name} = {row[k]:.3g}"
+            out[(l, k)] = f"{name} = {number(row[k])}"
     return out
 
 
@@ -77,7 +83,7 @@ def term_labels(phase, layout: ParamLayout, active: float) -> dict[tuple[int, in
     'z = 0.001 + 0.95 + 0.08 = 1.031' (the parameters are the phase's ``before``)."""
     if phase is None or phase.phase != "forward" or np.shape(phase.before) != (layout.size,):
         return {}
-    i = shown_sample(phase)
+    i = phase.shown
     weights, biases = layout.weights(phase.before), layout.biases(phase.before)
     layers = layout.layers
     out = {}
@@ -88,9 +94,49 @@ def term_labels(phase, layout: ParamLayout, active: float) -> dict[tuple[int, in
         x = phase.trace.x[i] if l == 1 else phase.trace.layers[l - 2].a[i]
         w, b = weights[l - 1], biases[l - 1]
         for k in range(n_out):
-            terms = " + ".join([f"{b[k]:.4g}"] + [f"{w[k, j] * x[j]:.4g}" for j in range(n_in)])
-            out[(l, k)] = f"z = {terms} = {phase.trace.layers[l - 1].z[i, k]:.4g}".replace("+ -", "− ")
+            terms = " + ".join([number(b[k], ".4g")] + [number(w[k, j] * x[j], ".4g") for j in range(n_in)])
+            out[(l, k)] = f"z = {terms} = {number(phase.trace.layers[l - 1].z[i, k], '.4g')}".replace("+ -", "− ")
     return out
+
+
+def update_labels(phase, layout: ParamLayout) -> dict[tuple[int, int, int], str]:
+    """During an update, each weight's "old → new" ("0.120 → 0.113"), keyed by edge
+    (weight layer, to, from), for the weight layers with at most UPDATE_LABEL_EDGES edges
+    (on bigger ones the labels could not be read). Three decimals, more (up to five) where
+    three would hide the change."""
+    if phase is None or phase.phase != "update" or np.shape(phase.before) != (layout.size,) \
+            or np.shape(phase.after) != (layout.size,):
+        return {}
+    old, new = layout.weights(phase.before), layout.weights(phase.after)
+    out = {}
+    for l, (w0, w1) in enumerate(zip(old, new)):
+        if w0.size > UPDATE_LABEL_EDGES:
+            continue
+        for (to, frm), a in np.ndenumerate(w0):
+            b = w1[to, frm]
+            spec = next((f".{d}f" for d in (3, 4, 5) if number(a, f".{d}f") != number(b, f".{d}f")), ".3f")
+            out[(l, to, frm)] = f"{number(a, spec)} → {number(b, spec)}"
+    return out
+
+
+def sample_facts(phase) -> str:
+    """'target 1, loss 0.21' (or 'class 2, …' with several outputs) of the shown sample."""
+    facts = []
+    target = phase.sample_target
+    if target is not None:
+        facts.append(f"class {target}" if isinstance(target, int) else f"target {number(target)}")
+    if phase.sample_loss is not None:
+        facts.append(f"loss {number(phase.sample_loss)}")
+    return ", ".join(facts)
+
+
+def sample_summary(phase) -> str:
+    """'sample 3 of 10 (target 1, loss 0.21)': the shown sample of a batch, or "" for a
+    phase of one sample (its numbers are the step's own)."""
+    if phase is None or phase.batch < 2:
+        return ""
+    facts = sample_facts(phase)
+    return f"sample {phase.shown + 1} of {phase.batch}" + (f" ({facts})" if facts else "")
 
 
 def caption(phase, layers: Sequence[int], edge_limit: int | None) -> str:
@@ -98,12 +144,16 @@ def caption(phase, layers: Sequence[int], edge_limit: int | None) -> str:
     the strongest ``edge_limit`` edges per layer are drawn (None: all of them)."""
     limited = edge_limit is not None and any(i * o > edge_limit for i, o in zip(layers[:-1], layers[1:]))
     parts = []
-    if phase is not None:
-        what = {"forward": "Forward pass: a = f(z), layer by layer",
-                "backward": "Backward pass: edges show ∂L/∂w (purple +, green −), rings show δ = ∂L/∂z",
-                "update": "Update: w ← w − η·∂L/∂w"}[phase.phase]
-        n = phase.trace.x.shape[0]
-        parts.append(what + (f" · sample {phase.sample + 1} of {n}" if n > 1 else ""))
+    if phase is not None and phase.batch < 2:
+        parts.append({"forward": "Forward pass: a = f(z), layer by layer",
+                      "backward": "Backward pass: edges show ∂L/∂w (purple +, green −), rings show δ = ∂L/∂z",
+                      "update": "Update: w ← w − η·∂L/∂w"}[phase.phase])
+    elif phase is not None:  # a batch: the edges show all of it, the nodes one sample
+        n, sample = phase.batch, sample_summary(phase)
+        parts.append({"forward": f"Forward pass: a = f(z) · nodes: {sample}",
+                      "backward": f"Backward pass · edges: batch mean ∂L/∂w over {n} samples (purple +, green −)"
+                                  f" · nodes: δ = ∂L/∂z of {sample}",
+                      "update": f"Update: w ← w − η·∂L/∂w, ∂L/∂w the batch mean over {n} samples"}[phase.phase])
     else:
         parts.append("Edges: blue w > 0, orange w < 0, width |w|")
     if limited:
@@ -113,9 +163,9 @@ def caption(phase, layers: Sequence[int], edge_limit: int | None) -> str:
 
 def edge_tooltip(weight: float, layer: int, row: int, col: int, grad: float | None = None) -> str:
     """Hover text of the edge showing w[layer][row, col] (all from 0)."""
-    lines = [f"w = {weight:.4g}  (layer {layer + 1}, from node {col + 1} to node {row + 1})"]
+    lines = [f"w = {number(weight, '.4g')}  (layer {layer + 1}, from node {col + 1} to node {row + 1})"]
     if grad is not None:
-        lines.append(f"∂L/∂w = {grad:.4g}")
+        lines.append(f"∂L/∂w = {number(grad, '.4g')}")
     lines.append("click to edit")
     return "\n".join(lines)
 
@@ -125,12 +175,15 @@ def node_tooltip(l: int, i: int, input_names: Sequence[str], activation_names: S
     """Hover text of node (l, i): an input's name and value, or a neuron's b, z, a and δ."""
     if l == 0:
         values = node_values(phase)
-        return f"input {input_name(i, input_names)}" + (f"\nx = {values[0][i]:.4g}" if values is not None else "")
-    lines = [f"layer {l}, neuron {i + 1} ({activation_names[l - 1]})", f"b = {biases[l - 1][i]:.4g}"]
+        return f"input {input_name(i, input_names)}" + (f"\nx = {number(values[0][i], '.4g')}" if values is not None else "")
+    lines = [f"layer {l}, neuron {i + 1} ({activation_names[l - 1]})", f"b = {number(biases[l - 1][i], '.4g')}"]
     if phase is not None:
-        k = shown_sample(phase)
+        k = phase.shown
         layer = phase.trace.layers[l - 1]
-        lines.append(f"z = {layer.z[k, i]:.4g}   a = {layer.a[k, i]:.4g}")
+        lines.append(f"z = {number(layer.z[k, i], '.4g')}   a = {number(layer.a[k, i], '.4g')}")
         if layer.delta is not None:
-            lines.append(f"δ = ∂L/∂z = {layer.delta[k, i]:.4g}")
+            lines.append(f"δ = ∂L/∂z = {number(phase.sample_delta(l - 1)[i], '.4g')}")
+        summary = sample_summary(phase)
+        if summary:
+            lines.append(summary)
     return "\n".join(lines)

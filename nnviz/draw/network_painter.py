@@ -12,8 +12,11 @@ Edges are never one item or one drawLine each: their segments come from NumPy
 is one ``QPainter.drawLines`` call with one pen. (No pyqtgraph here, so the window can
 paint before pyqtgraph has been imported.)
 
-Text comes from ``network_labels``, in the QPainter's font (a widget's font when it paints
-a widget) scaled by ``font_scale``.
+Text comes from ``network_labels`` and is painted by ``network_text``, in the QPainter's
+font (a widget's font when it paints a widget) scaled by ``font_scale``.
+
+Zero is drawn as zero: an edge whose value is 0 (a dead ReLU's gradient, say), a δ of 0
+and a bias of 0 take the neutral ``theme.dim``, never the colour of a sign.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 
 from nnviz.draw import geometry as geo
 from nnviz.draw import network_labels as labels
+from nnviz.draw import network_text as text
 from nnviz.draw.colormaps import diverging_rgba, output_range
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.draw.thumbnails import frame_thumbnails
@@ -35,6 +39,7 @@ from nnviz.engine.layout import ParamLayout
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
 DEAD_MARK = "#b3261e"  # the cross over a dead neuron, in either theme
+ZERO_FRACTION = 1e-9  # an edge value below this fraction of the frame's largest |value| counts as 0
 
 
 def _blend(color: QColor, background: QColor, alpha: float) -> QColor:
@@ -160,6 +165,11 @@ class NetworkPainter:
         """(layer, neuron) → its weighted sum written term by term (``network_labels.term_labels``)."""
         return labels.term_labels(self.phase, self.param_layout, self.active_layer())
 
+    def update_labels(self) -> dict[tuple[int, int, int], str]:
+        """(weight layer, to, from) → "old → new" written on the edge during an update
+        (``network_labels.update_labels``)."""
+        return labels.update_labels(self.phase, self.param_layout)
+
     def caption(self) -> str:
         return labels.caption(self.phase, self.layers, self.edge_limit())
 
@@ -182,11 +192,15 @@ class NetworkPainter:
         self._paint_edges(p, *view)
         self._paint_edge_highlights(p, *view)
         self._paint_nodes(p, *view)
-        self._paint_texts(p, view, QFont(font), self.term_labels(), 10.0, 8.0, True, self.theme.highlight)
-        self._paint_texts(p, view, QFont(font), self.value_labels(), 8.5, 7.0, False, self.theme.text)
+        lay, fs = self.layout_, self.font_scale
+        text.paint_node_texts(p, lay, view, QFont(font), self.term_labels(), 10.0, 8.0, True, self.theme.highlight, fs)
+        text.paint_node_texts(p, lay, view, QFont(font), self.value_labels(), 8.5, 7.0, False, self.theme.text, fs)
+        text.paint_edge_texts(p, lay, view, QFont(font), self.update_labels(), self.theme, fs)
         self._paint_node_highlights(p, *view)
         self._paint_dead(p, *view)
-        self._paint_titles(p, rect, view, QFont(font))
+        titles = [labels.layer_title(l, self.layers, self.activation_names) for l in range(len(self.layers))]
+        names = [labels.input_name(i, self.input_names) for i in range(self.layers[0])] if self.layers[0] <= 16 else []
+        text.paint_titles(p, rect, lay, view, QFont(font), titles, names, self.caption(), self.theme, fs)
 
     def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         color = QColor(self.theme.highlight)
@@ -265,20 +279,22 @@ class NetworkPainter:
             reached = np.ones(len(values), dtype=bool)
         # thinner lines where many edges share the space, so dense layers stay readable
         zoom_width = min(max(s, 0.35), 2.0) * min(1.0, float(np.sqrt(120.0 / len(values))))
+        zero = np.abs(values) <= ZERO_FRACTION * float(np.abs(values).max())  # drawn neutral, not as a sign
         for (positive, level), idx in geo.buckets(values, scale).items():
             for on in (False, True):
-                sel = idx[reached[idx] == on]
-                if not sel.size:
-                    continue
-                color = QColor(pos_color if positive else neg_color) if on else QColor(dim)
-                width = geo.level_width(level) * zoom_width
-                if not on:
-                    width = max(0.8, width * 0.5)
-                # translucency pre-blended with the background: opaque pens paint ~10× faster
-                pen = QPen(_blend(color, background, 0.85 if on else 0.5), width)
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                p.setPen(pen)
-                p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
+                for nothing in (False, True):
+                    sel = idx[(reached[idx] == on) & (zero[idx] == nothing)]
+                    if not sel.size:
+                        continue
+                    color = QColor(pos_color if positive else neg_color) if on and not nothing else QColor(dim)
+                    width = geo.level_width(level) * zoom_width
+                    if not on:
+                        width = max(0.8, width * 0.5)
+                    # translucency pre-blended with the background: opaque pens paint ~10× faster
+                    pen = QPen(_blend(color, background, 0.85 if on else 0.5), width)
+                    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                    p.setPen(pen)
+                    p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_nodes(self, p: QPainter, s: float, ox: float, oy: float) -> None:
@@ -327,67 +343,20 @@ class NetworkPainter:
         size = max(3.0, r * 0.5 * min(1.0, 0.35 + abs(b)))
         p.save()
         p.setPen(QPen(QColor(self.theme.node_border), 0.8))
-        p.setBrush(QColor(self.theme.positive if b >= 0 else self.theme.negative))
+        p.setBrush(QColor(self.theme.dim if b == 0 else self.theme.positive if b > 0 else self.theme.negative))
         p.drawRect(QRectF(x - r * 0.95 - size / 2, y + r * 0.65 - size / 2, size, size))
         p.restore()
 
     def _paint_deltas(self, p: QPainter, l: int, xs: np.ndarray, ys: np.ndarray, r: float) -> None:
-        """δ = ∂L/∂z of layer l as a ring around each node: colour = sign, thickness ∝ |δ|."""
-        deltas = self.phase.trace.layers[l - 1].delta[labels.shown_sample(self.phase)]
+        """The shown sample's δ = ∂Lᵢ/∂z of layer l as a ring around each node: colour = sign
+        (neutral for 0), thickness ∝ |δ|."""
+        deltas = self.phase.sample_delta(l - 1)
         m = max(float(np.abs(deltas).max()), 1e-12)
         p.save()
         p.setBrush(Qt.BrushStyle.NoBrush)
         for k in range(len(xs)):
             d = deltas[k]
-            color = QColor(self.theme.grad_positive if d >= 0 else self.theme.grad_negative)
+            color = QColor(self.theme.dim if d == 0 else self.theme.grad_positive if d > 0 else self.theme.grad_negative)
             p.setPen(QPen(color, 1.0 + 4.0 * abs(d) / m))
             p.drawEllipse(QPointF(xs[k], ys[k]), r + 4, r + 4)
         p.restore()
-
-    def _paint_texts(self, p: QPainter, view, font: QFont, texts: dict[tuple[int, int], str], points: float,
-                     min_points: float, above: bool, color: str) -> None:
-        """``texts`` keyed by node, centred above the node (bold) or below it."""
-        if not texts:
-            return
-        s, ox, oy = view
-        font.setPointSizeF(max(min_points, points * self.font_scale))
-        if above:
-            font.setBold(True)
-        p.setFont(font)
-        p.setPen(QColor(color))
-        for (l, k), text in texts.items():
-            x, y = self.layout_.positions[l][k]
-            r = self.layout_.radius[l] * s
-            px, py = ox + s * x, oy + s * y
-            if above:
-                p.drawText(QRectF(px - 200, py - r - 26 * self.font_scale, 400, 20 * self.font_scale),
-                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
-            else:
-                p.drawText(QRectF(px - 60, py + r + 2, 120, 16 * self.font_scale),
-                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
-
-    def _paint_titles(self, p: QPainter, rect: QRectF, view, font: QFont) -> None:
-        """Layer titles above the network, input names left of the inputs, the caption below."""
-        s, ox, oy = view
-        fs = self.font_scale
-        font.setPointSizeF(max(7.0, 9.0 * fs))
-        p.setFont(font)
-        p.setPen(QColor(self.theme.text))
-        lay = self.layout_
-        top = min(float(oy + s * pos[:, 1].min() - s * lay.radius[l]) for l, pos in enumerate(lay.positions))
-        for l, pos in enumerate(lay.positions):
-            x = ox + s * pos[0, 0]
-            p.drawText(QRectF(x - 80, top - 34 * fs, 160, 20 * fs), Qt.AlignmentFlag.AlignCenter,
-                       labels.layer_title(l, self.layers, self.activation_names))
-        if self.layers[0] <= 16:
-            r = lay.radius[0] * s
-            for i, (x, y) in enumerate(lay.positions[0]):
-                px, py = ox + s * x, oy + s * y
-                p.drawText(QRectF(px - r - 66 * fs, py - 10, 60 * fs, 20),
-                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                           labels.input_name(i, self.input_names))
-        caption = self.caption()
-        if caption:
-            p.setPen(QColor(self.theme.muted))
-            p.drawText(QRectF(rect.x() + 8, rect.y() + rect.height() - 24 * fs, rect.width() - 16, 20 * fs),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption)

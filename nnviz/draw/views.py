@@ -1,8 +1,11 @@
 """The one drawing path: the canvas and the plots, fed from frozen states.
 
 The main window and the exporter both hold a ViewSet and call the same methods
-(``show_snapshot`` for training, ``show_lesson_state`` for a lesson step), so an
-exported frame is drawn by exactly the code that draws the window.
+(``show_snapshot`` for training, ``show_phase`` for a phase of a step, ``show_lesson_state``
+for a lesson step), so an exported frame is drawn by exactly the code that draws the window.
+
+The data plot shows the 2-D input plane when the raw data is 2-D, and the 1-D line (x
+against the target and the prediction) when the network has one input.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnviz.app.frame import Frame, compute_frame, data_extent
+from nnviz.app.frame import Frame, compute_frame, data_extent, data_row, line_extent
 from nnviz.app.history import History
 from nnviz.app.lesson_view import LessonView
 from nnviz.app.problem import NetworkShape
+from nnviz.app.stepping import PhaseView
+from nnviz.draw.network_labels import sample_facts
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import Snapshot
 
@@ -27,7 +32,8 @@ class ViewSet:
     activation: object | None = None  # ActivationPlot
     network: Network | None = None  # a display copy: never the trainer's live network
     dataset: object | None = None
-    extent: tuple[float, float, float, float] | None = None
+    extent: tuple[float, float, float, float] | None = None  # the 2-D input plane shown
+    line_extent: tuple[float, float, float, float] | None = None  # a 1-input network's x and targets
     frame: Frame | None = None
     activation_layer: int = 0
     _plotted_problem: tuple = field(default=())
@@ -48,22 +54,37 @@ class ViewSet:
         usable = dataset is not None and dataset.x_train.shape[1] == layers[0]
         two_d = usable and dataset.raw_train.shape[1] == 2
         self.extent = data_extent(np.vstack([dataset.raw_train, dataset.raw_test])) if two_d else None
+        self.line_extent = self._line_extent(dataset)
         names = input_names or (dataset.feature_names if usable else tuple(f"x{i + 1}" for i in range(layers[0])))
         self.canvas.set_architecture(layers, activation_names, names)
         self.activation_layer = min(self.activation_layer, len(layers) - 2)
         self._plotted_problem = ()
         self._setup_plots()
 
+    @staticmethod
+    def _line_extent(dataset) -> tuple[float, float, float, float] | None:
+        """A 1-input problem's data plot is the 1-D line over this extent; else None."""
+        return line_extent(dataset) if dataset is not None and dataset.x_train.shape[1] == 1 else None
+
     def _setup_plots(self) -> None:
-        if not self.has_plots or self._plotted_problem == (id(self.dataset), self.extent):
+        key = (id(self.dataset), self.extent)
+        if not self.has_plots or self._plotted_problem == key:
             return
-        data = self.dataset
-        self.boundary.setVisible(self.extent is not None)
-        if self.extent is not None:
-            self.boundary.set_extent(*self.extent)
-            self.boundary.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
-                                     data.task, data.num_classes)
-        self._plotted_problem = (id(self.dataset), self.extent)
+        data, plot = self.dataset, self.boundary
+        self.line_extent = self._line_extent(data)  # also when a lesson step set the data alone
+        plot.setVisible(self.extent is not None or self.line_extent is not None)
+        plot.show_line(self.line_extent is not None)
+        plot.set_marker(None)
+        plot.line.set_marker(None)
+        if self.line_extent is not None:  # one input: x against the target and the prediction
+            plot.line.set_points(data.x_train[:, 0], data.y_train, data.x_test[:, 0], data.y_test,
+                                 data.task, data.num_classes, data.feature_names[0])
+            plot.line.set_x_range(*self.line_extent[:2])
+        elif self.extent is not None:
+            plot.set_extent(*self.extent)
+            plot.set_points(data.raw_train, data.y_train, data.raw_test, data.y_test,
+                            data.task, data.num_classes)
+        self._plotted_problem = key
         self.show_activation(self.activation_layer)
 
     def show_params(self, params: np.ndarray, grad_weights=None, plots: bool = True) -> Frame | None:
@@ -75,7 +96,7 @@ class ViewSet:
         self.frame = None
         if self.dataset is not None and self.dataset.x_train.shape[1] == net.layers[0]:
             with np.errstate(all="ignore"):
-                self.frame = compute_frame(net, self.dataset, self.extent)
+                self.frame = compute_frame(net, self.dataset, self.extent, self.line_extent)
             self.canvas.set_frame(self.frame)
         if plots:
             self.update_plots()
@@ -85,7 +106,9 @@ class ViewSet:
         if not self.has_plots or self.frame is None:
             return
         self._setup_plots()
-        if self.frame.field is not None:
+        if self.frame.line is not None:
+            self.boundary.line.set_prediction(*self.frame.line)
+        elif self.frame.field is not None:
             self.boundary.set_field(self.frame.field)
         self._show_histogram()
 
@@ -112,27 +135,77 @@ class ViewSet:
         if plots and history is not None:
             self.show_history(history)
 
+    def show_phase(self, view: PhaseView | None, animate: bool = True) -> None:
+        """A phase of a step (None: none): the canvas animates it (not when only the
+        chosen sample of the same phase changed) and the data plot rings that sample."""
+        shown = self.canvas.phase
+        same = view is not None and shown is not None and view.phase == shown.phase and view.trace is shown.trace
+        self.canvas.set_phase(view, animate=animate and not same)
+        self._ring_sample(view)
+
+    def _ring_sample(self, view: PhaseView | None) -> None:
+        """Ring the phase's shown sample in the data plot, its target and loss written above it."""
+        if not self.has_plots:
+            return
+        plot, data = self.boundary, self.dataset
+        plot.set_marker(None)
+        plot.line.set_marker(None)
+        if view is None or data is None or view.trace.x.shape[1] != data.x_train.shape[1]:
+            return
+        x = view.trace.x[view.shown]
+        who = f"sample {view.shown + 1} of {view.batch}" if view.batch > 1 else "the step's sample"
+        text = f"◯ {who}: {sample_facts(view)}"
+        if self.line_extent is not None:
+            target = view.sample_target
+            plot.line.set_marker(float(x[0]), 0.0 if target is None else target, text)
+        elif self.extent is not None:
+            row = data_row(data, x)
+            if row is not None:
+                plot.set_marker(data.raw_train[row], text)
+
     def show_lesson_state(self, view: LessonView, animate: bool = True) -> bool:
-        """A lesson step (see app.lesson_view); False when the step has no network to show."""
+        """A lesson step (see app.lesson_view), and nothing from outside the lesson: no dead
+        marks, and the highlight is the step's own. A step with no network yet hides the
+        canvas and shows only its data (False is returned: the caller captions the gap)."""
         canvas = self.canvas
+        canvas.set_dead(())  # dead-neuron marks belong to the free session's instrument
+        canvas.setVisible(view.shape is not None)
         if view.shape is None:
-            if view.shown < 0:
-                canvas.set_phase(None)
+            canvas.set_phase(None)
+            canvas.set_highlight()
+            self.frame = None
+            if self.has_plots:
+                data = view.dataset
+                two_d = data is not None and data.raw_train.shape[1] == 2
+                self.dataset, self._plotted_problem = data, ()
+                self.extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if two_d else None
+                self._setup_plots()  # the data points alone
+                self.boundary.clear_field()
+                self.loss.setVisible(False)
+                self.activation.setVisible(False)
             return False
         self.set_problem(view.shape, view.dataset)
         self.show_params(view.params)
         if view.highlight is not None:
-            h = view.highlight
-            canvas.set_highlight(*h.zero_based())
+            canvas.set_highlight(*view.highlight.zero_based())
         if self.has_plots:
-            if self.frame is None and view.sample_z is not None:  # no dataset: the traced sample's z
+            self.activation.setVisible(True)
+            if view.hidden:  # the histogram would show the z a question holds back
+                self.activation.clear_z_values()
+            elif self.frame is None and view.sample_z is not None:  # no dataset: the traced sample's z
                 self.activation.set_z_values(view.sample_z)
+            elif self.frame is None:
+                self.activation.clear_z_values()
             self.loss.setVisible(view.history is not None or bool(view.compare))  # no empty axes
             if view.compare:
                 self.loss.set_comparison(view.compare)
             elif view.history is not None:
                 self.loss.set_history(np.arange(len(view.history), dtype=float), view.history)
-        canvas.set_phase(view.phase, animate=animate)
+        if view.progress < 1.0:  # stopped before the layer a question asks about
+            canvas.set_phase(view.phase, animate=False)
+            canvas.set_phase_progress(view.progress)
+        else:
+            canvas.set_phase(view.phase, animate=animate)
         return True
 
     def show_history(self, history: History) -> None:

@@ -104,7 +104,7 @@ def phase_frames(spec: ExportSpec, scene):
     scene.views.show_params(trainer.network.params.copy())
     n = phase_frame_count(spec) // len(PHASES)
     for view in one_step_phases(trainer):
-        scene.canvas.set_phase(view, animate=False)
+        scene.views.show_phase(view, animate=False)
         for i in range(n):
             scene.canvas.set_phase_progress(i / max(n - 1, 1))
             yield
@@ -122,11 +122,12 @@ def lesson_frames(spec: ExportSpec, scene):
     animated = max(n // 2, 1)  # the phase plays over the first half, then holds complete
     for i in range(len(lesson.steps)):
         scene.set_lesson_text(*step_markdown(lesson, i))
-        view = lesson_view(player, i)
+        view = lesson_view(player, i)  # answered: the step's whole result
         shown = scene.views.show_lesson_state(view, animate=False)
+        scene.set_caption("" if shown else view.caption)  # a step with no network yet says so
         for k in range(n):
             if shown and view.phase is not None:
-                scene.canvas.set_phase_progress(min((k + 1) / animated, 1.0))
+                scene.canvas.set_phase_progress(view.progress * min((k + 1) / animated, 1.0))
             yield
 
 

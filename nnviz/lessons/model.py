@@ -15,6 +15,7 @@ from pathlib import Path
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_text
 from nnviz.engine.network import PHASES
+from nnviz.lessons.answers import giveaway
 
 PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
 #: Numbers a step may check against the engine (see nnviz.lessons.quantities).
@@ -363,7 +364,7 @@ def _step(table: dict, where: _Where) -> Step:
         if not (isinstance(edit, list) and len(edit) == 4 and all(isinstance(v, (int, float)) for v in edit)):
             where.fail(f"weights[{i}]", "must be [layer, to neuron, from neuron (0 = bias), value]")
         edits.append((int(edit[0]), int(edit[1]), int(edit[2]), float(edit[3])))
-    return Step(
+    step = Step(
         title=title, text=_get(table, "text", str, where, "", ""),
         network=_network(table["network"], where) if "network" in table else None,
         dataset=_dataset(table["dataset"], where) if "dataset" in table else None,
@@ -377,6 +378,10 @@ def _step(table: dict, where: _Where) -> Step:
         ask=_question(table["ask"], where) if "ask" in table else None,
         reveal=_get(table, "reveal", str, where, "", ""),
     )
+    given_away = giveaway(step)
+    if given_away is not None:
+        where.fail(*given_away)
+    return step
 
 
 def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = None) -> Lesson:

@@ -28,7 +28,8 @@ class LessonState:
 
     trace: the traced sample at the weights the step starts its phase with (before an
     update); update: (params before, params after) when the step's phase is "update";
-    history: train loss per epoch of the step's training; compare: optimizer → loss curve.
+    history: train loss per epoch of the step's training; compare: optimizer → loss curve;
+    untrained: the parameters (flat) the step's training or comparison started from.
     """
 
     index: int = -1
@@ -43,11 +44,13 @@ class LessonState:
     loss_before: float | None = None
     history: np.ndarray | None = None
     compare: dict[str, np.ndarray] = field(default_factory=dict)
+    untrained: np.ndarray | None = None
 
     def carried(self, index: int) -> LessonState:
         """The start of the next step: same network (a copy), data and sample; no phase."""
         return replace(self, index=index, network=self.network.copy() if self.network else None,
-                       trace=None, phase=None, update=None, loss_before=None, history=None, compare={})
+                       trace=None, phase=None, update=None, loss_before=None, history=None, compare={},
+                       untrained=None)
 
 
 class LessonPlayer:
@@ -103,6 +106,8 @@ class LessonPlayer:
                 raise NnvizError(f"target: has {state.target.size} values but the network has {state.network.layers[-1]} outputs")
         if step.learning_rate is not None:
             state.learning_rate = step.learning_rate
+        if (step.train is not None or step.compare is not None) and state.network is not None:
+            state.untrained = state.network.params.copy()
         if step.train is not None:
             state.history = _train(state, step.train)
         if step.compare is not None:

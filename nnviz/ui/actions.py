@@ -29,7 +29,11 @@ ACTIONS = (
     ActionInfo("export", "&Export…", "Ctrl+E", None, "Export the animation as MP4, GIF, PNG frames or a picture"),
     ActionInfo("quit", "&Quit", "Ctrl+Q", None, "Quit nnviz"),  # StandardKey.Quit is empty on Windows
     ActionInfo("play", "&Play", "Space", "SP_MediaPlay", "Train continuously / pause"),
-    ActionInfo("step", "S&tep", "Right", "SP_MediaSeekForward", "One step of the chosen granularity"),
+    ActionInfo("step", "S&tep", "Right", "SP_MediaSeekForward",
+               "One step of the chosen granularity (on a recorded frame: the next frame)"),
+    ActionInfo("step_back", "Step &back", "Left", "SP_MediaSeekBackward", "Back one recorded frame of the timeline"),
+    ActionInfo("undo", "&Undo", "Ctrl+Z", None, "Undo a weight edit, reset or layer change"),
+    ActionInfo("redo", "&Redo", "Ctrl+Shift+Z", None, "Redo what was undone"),
     ActionInfo("reset", "&Reset", "Ctrl+R", "SP_BrowserReload", "New weights from the seed; clears the curves"),
     ActionInfo("add_layer", "Add hidden layer", "Ctrl+Shift+=", None, "Add a hidden layer"),
     ActionInfo("remove_layer", "Remove hidden layer", "Ctrl+Shift+-", None, "Remove the last hidden layer"),
@@ -41,6 +45,8 @@ ACTIONS = (
     ActionInfo("dark", "&Dark theme", "Ctrl+D", None, "Switch between light and dark", True),
     ActionInfo("presentation", "&Presentation scale", "Ctrl+P", None, "Large fonts and thick lines for projectors", True),
     ActionInfo("fullscreen", "F&ull screen", "F11", None, "Full screen", True),
+    ActionInfo("guide", "&Guide", "F1", None, "What each part of the window is and where to begin"),
+    ActionInfo("shortcuts", "&Keyboard shortcuts", "Ctrl+/", None, "Every keyboard shortcut of the window"),
     ActionInfo("about", "&About nnviz", None, None, "About nnviz"),
     ActionInfo("open_lesson", "Open lesson &file…", "Ctrl+L", None, "Open a lesson file (.toml)"),
     ActionInfo("lesson_next", "&Next step", ("Right", "PgDown", "Space"), None, "Next lesson step"),
@@ -52,18 +58,27 @@ ACTIONS = (
 )
 #: Keys that drive a lesson; enabled only in lesson mode (they share keys with play/step).
 LESSON_KEYS = ("lesson_next", "lesson_prev", "lesson_first", "lesson_last", "blank", "leave_lesson")
-FREE_KEYS = ("play", "step")
+FREE_KEYS = ("play", "step", "step_back", "undo", "redo")
 
 MENUS = {
     "&File": ["open", "save", None, "open_session", "save_session", None, "import_csv", "export", None, "quit"],
-    "&Run": ["play", "step", "reset", None, "add_layer", "remove_layer"],
+    "&Edit": ["undo", "redo"],
+    "&Run": ["play", "step", "step_back", "reset", None, "add_layer", "remove_layer"],
     "&View": ["zoom_in", "zoom_out", "reset_view", "all_edges", None, "log_scale", None, "dark",
               "presentation", "fullscreen"],
     "&Lessons": ["open_lesson", None, "lesson_next", "lesson_prev", "lesson_first", "lesson_last", None,
                  "blank", "leave_lesson"],
-    "&Help": ["about"],
+    "&Help": ["guide", "shortcuts", None, "about"],
 }
 TOOLBAR = ["open", "save", None, "play", "step", "reset", None, "zoom_in", "zoom_out"]
+
+
+def key_sequences(info: ActionInfo) -> list[QKeySequence]:
+    """The key sequences of ``info``'s shortcut (none, one, or several for a tuple)."""
+    if info.shortcut is None:
+        return []
+    keys = info.shortcut if isinstance(info.shortcut, tuple) else (info.shortcut,)
+    return [QKeySequence(k) for k in keys]
 
 
 def build_actions(parent: QWidget, callbacks: dict[str, Callable]) -> dict[str, QAction]:
@@ -73,10 +88,7 @@ def build_actions(parent: QWidget, callbacks: dict[str, Callable]) -> dict[str, 
     for info in ACTIONS:
         action = QAction(info.text, parent)
         action.setObjectName(f"action_{info.key}")
-        if isinstance(info.shortcut, tuple):
-            action.setShortcuts([QKeySequence(k) for k in info.shortcut])
-        elif info.shortcut is not None:
-            action.setShortcut(QKeySequence(info.shortcut))
+        action.setShortcuts(key_sequences(info))
         if info.icon:
             action.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, info.icon)))
         action.setToolTip(info.tip)
@@ -98,4 +110,5 @@ def set_play_icon(action: QAction, playing: bool, parent: QWidget) -> None:
     action.setText("&Pause" if playing else "&Play")
 
 
-__all__ = ["ACTIONS", "FREE_KEYS", "LESSON_KEYS", "MENUS", "TOOLBAR", "ActionInfo", "build_actions", "set_play_icon"]
+__all__ = ["ACTIONS", "FREE_KEYS", "LESSON_KEYS", "MENUS", "TOOLBAR", "ActionInfo", "build_actions", "key_sequences",
+           "set_play_icon"]

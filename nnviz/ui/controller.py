@@ -11,6 +11,13 @@ start again.
 Views read only frozen state: ``problem``, ``shape``, ``snapshot``, ``phase``, the
 read-only ``dataset``, ``history()`` and ``next_batch()``, and the signals below.
 Stepping (while paused) runs on the GUI thread through app.stepping.Stepper.
+
+Every snapshot shown is recorded in ``timeline`` (app.timeline); ``show_frame(i)`` shows a
+recorded frame (``snapshot`` is that frame and ``history()`` ends there; the trainer is not
+touched), and training on from it (Play, Step, an edit) first ``continue_from_frame()``: the
+recorded future is discarded and the trainer restored to that frame (the window asks first).
+Weight edits, resets and architecture changes push the state they leave on ``undo_stack``
+(app.undo); ``undo()`` / ``redo()`` restore states exactly. ``set_speed`` paces Play.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from nnviz.app.history import History, HistoryBuffer
+from nnviz.app.timeline import Timeline, capacity_for, history_at, restore_frame
+from nnviz.app.undo import SessionState, UndoStack
 from nnviz.app.problem import NetworkShape, Problem, check_hidden
 from nnviz.app.stepping import GRANULARITIES, PhaseView, Stepper
 from nnviz.app.training import build_trainer, check_inputs, problem_for_network
@@ -52,21 +61,27 @@ class SessionController(QObject):
         self.snapshot: Snapshot | None = None
         self.model_path: str | None = None
         self.csv_text: str | None = None  # the imported CSV's text, when the dataset is "csv"
+        self.speed: float | None = None  # Play's steps per second; None = as fast as it goes
+        self.undo_stack = UndoStack()
+        self._recordings = 0
         self._build()
 
     # ---- building ----------------------------------------------------------------------------
 
-    def _use(self, trainer: Trainer, history_rows=()) -> None:
-        """Make ``trainer`` (with its network and dataset) the session's, and tell the views."""
+    def _use(self, trainer: Trainer, history_rows=(), recording: int | None = None) -> None:
+        """Make ``trainer`` (with its network and dataset) the session's, and tell the views;
+        a new timeline starts (or goes on with an undo state's ``recording`` number)."""
         self.trainer = trainer
         self.network = trainer.network
         self.dataset = trainer.dataset
         self.shape = NetworkShape.of(self.network)
         self.stepper = Stepper(trainer, self.granularity)
         self._history = HistoryBuffer(history_rows)
+        self._new_timeline(recording)
         self.problemChanged.emit(self.problem)
         if history_rows:
             self.snapshot = trainer.snapshot()
+            self.timeline.record(self.snapshot)
             self.snapshotChanged.emit(self.snapshot)
         else:
             self._publish(trainer.snapshot())
@@ -159,9 +174,10 @@ class SessionController(QObject):
             self.trainer.configure(config)
 
     def reset(self) -> None:
-        """Fresh weights (same seed), history cleared; keeps playing if it was."""
+        """Fresh weights (same seed), history cleared; keeps playing if it was (undoable)."""
         was_running = self.running
         self.pause()
+        self._remember()
         self.model_path = None
         self._build()
         if was_running:
@@ -174,12 +190,16 @@ class SessionController(QObject):
         return self.run is not None
 
     def play(self) -> None:
-        if self.running or self.trainer.stopped:
+        if self.running:
+            return
+        self._leave_the_past()
+        if self.trainer.stopped:
             return
         self.stepper.reset()
         self.phaseChanged.emit(None)
         self._run_count += 1
-        self.run = TrainingRun(self.trainer, self._run_count, self._on_yielded, self._on_error, self._on_finished)
+        self.run = TrainingRun(self.trainer, self._run_count, self._on_yielded, self._on_error, self._on_finished,
+                               rate=self.speed)
         self.run.start()
         self.runningChanged.emit(True)
 
@@ -196,6 +216,12 @@ class SessionController(QObject):
 
     def toggle(self) -> None:
         self.pause() if self.running else self.play()
+
+    def set_speed(self, rate: float | None) -> None:
+        """Play at ``rate`` optimizer steps per second (None: as fast as possible), from now on."""
+        self.speed = rate
+        if self.running:
+            self.run.set_rate(rate)
 
     def shutdown(self) -> None:
         """Stop training for good (the window is closing) and let the pool thread finish."""
@@ -227,6 +253,7 @@ class SessionController(QObject):
     def _publish(self, snap: Snapshot) -> None:
         self.snapshot = snap
         self._history.add(snap, self.trainer.batches_per_epoch)
+        self.timeline.record(snap)
         self.snapshotChanged.emit(snap)
 
     @property
@@ -234,7 +261,10 @@ class SessionController(QObject):
         return self.trainer.batches_per_epoch
 
     def history(self) -> History:
-        return self._history.freeze()
+        """The loss curves up to the snapshot shown (a recorded frame's, when scrubbed back)."""
+        if self.timeline.cursor is None:
+            return self._history.freeze()
+        return history_at(self._history.freeze(), self.snapshot, self.batches_per_epoch)
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """Copies of (x (B, n_in), y (B, n_out)) that the next step trains on; changes nothing."""
@@ -250,8 +280,9 @@ class SessionController(QObject):
         self.phaseChanged.emit(None)
 
     def step(self) -> None:
-        """One unit of the chosen granularity (pauses first)."""
+        """One unit of the chosen granularity (pauses first; from a recorded frame, continues from it)."""
         self.pause()
+        self._leave_the_past()
         if self.trainer.stopped:
             self.diverged.emit(self.trainer.stopped)
             return
@@ -266,6 +297,12 @@ class SessionController(QObject):
     def phase(self) -> PhaseView | None:
         return self.stepper.phase
 
+    def set_phase_sample(self, sample: int) -> None:
+        """Show row ``sample`` (0-based) of the phase's batch on the nodes (the edges keep the
+        whole batch's ∂L/∂w); phaseChanged tells the views. Nothing without a phase."""
+        if self.stepper.select_sample(sample):
+            self.phaseChanged.emit(self.stepper.phase)
+
     # ---- editing -------------------------------------------------------------------------------
 
     def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
@@ -273,6 +310,8 @@ class SessionController(QObject):
         if not np.isfinite(value):
             raise NnvizError("a weight must be a finite number")
         self.pause()
+        self._leave_the_past()
+        self._remember()
         self.network.params[ParamLayout(self.network.layers).index(layer, row, col)] = value
         self.trainer.stopped = None
         self.stepper.reset()
@@ -280,6 +319,86 @@ class SessionController(QObject):
         self.phaseChanged.emit(None)
 
     def change_hidden(self, hidden: tuple[int, ...]) -> None:
-        """Add or remove hidden layers/neurons (a new, freshly initialized network)."""
+        """Add or remove hidden layers/neurons (a new, freshly initialized network; undoable)."""
         check_hidden(hidden)
+        if tuple(hidden) == self.problem.hidden:
+            return
+        was_running = self.running
+        self.pause()
+        self._remember()
         self.set_problem(replace(self.problem, hidden=tuple(hidden)))
+        if self.problem.hidden != tuple(hidden):  # it did not build: nothing to undo
+            self.undo_stack.drop_last()
+        if was_running:
+            self.play()
+
+    # ---- timeline and undo ---------------------------------------------------------------------
+
+    def _new_timeline(self, recording: int | None = None) -> None:
+        if recording is None:
+            self._recordings += 1
+            recording = self._recordings
+        self.timeline = Timeline(capacity_for(self.network.size), recording)
+
+    def show_frame(self, index: int) -> None:
+        """Show recorded frame ``index`` (clamped; the last one is the live state): every view
+        gets its Snapshot through snapshotChanged. Pauses first; the trainer is not touched."""
+        self.pause()
+        index = min(max(int(index), 0), len(self.timeline) - 1)
+        self.timeline.cursor = None if index == len(self.timeline) - 1 else index
+        self.stepper.reset()  # a phase shown belongs to the live state
+        self.snapshot = self.timeline[index]
+        self.phaseChanged.emit(None)
+        self.snapshotChanged.emit(self.snapshot)
+
+    def continue_from_frame(self) -> None:
+        """Train on from the frame shown: the frames after it are discarded, the trainer is
+        restored to it (app.timeline.restore_frame says what exactly) and shown again."""
+        index = self.timeline.cursor
+        if index is None:
+            return
+        self.pause()
+        restore_frame(self.trainer, self.timeline[index])
+        self.timeline.cut(index)
+        self.stepper.reset()
+        self._publish(self.trainer.snapshot())  # drops the curves' later rows too
+        self.phaseChanged.emit(None)
+
+    def _leave_the_past(self) -> None:
+        if self.timeline.cursor is not None:
+            self.continue_from_frame()
+
+    def _state(self) -> SessionState:
+        return SessionState.capture(self.trainer, self.problem, self._history.rows, csv_text=self.csv_text,
+                                    model_path=self.model_path, recording=self.timeline.recording)
+
+    def _remember(self) -> None:
+        """Push the state about to be left (call paused, right before an undoable change)."""
+        self.undo_stack.push(self._state())
+
+    def undo(self) -> None:
+        """Back to the state before the last weight edit, reset or architecture change."""
+        if self.undo_stack.can_undo:
+            self.pause()
+            self._restore(self.undo_stack.undo(self._state()))
+
+    def redo(self) -> None:
+        if self.undo_stack.can_redo:
+            self.pause()
+            self._restore(self.undo_stack.redo(self._state()))
+
+    def _restore(self, state: SessionState) -> None:
+        """Make ``state`` the session's (its problem, network, optimizer, position, curves)."""
+        if (state.problem, state.csv_text, state.model_path) != (self.problem, self.csv_text, self.model_path):
+            self.problem, self.csv_text, self.model_path = state.problem, state.csv_text, state.model_path
+            trainer = build_trainer(state.problem, state.problem.make_dataset(state.csv_text))
+            state.restore_into(trainer)
+            self._use(trainer, state.history_rows, state.recording)
+            return
+        state.restore_into(self.trainer)
+        self._history = HistoryBuffer(state.history_rows)
+        if self.timeline.recording != state.recording:
+            self._new_timeline(state.recording)
+        self.stepper.reset()
+        self._publish(self.trainer.snapshot())
+        self.phaseChanged.emit(None)

@@ -49,6 +49,7 @@ class ControlPanel(QWidget):
     problemEdited = Signal(object)
     granularityChanged = Signal(str)
     speedChanged = Signal(int)  # animation milliseconds per phase
+    phaseSampleChanged = Signal(int)  # the batch row (0-based) a phase's nodes show
 
     def __init__(self, actions, parent=None):
         super().__init__(parent)
@@ -79,6 +80,13 @@ class ControlPanel(QWidget):
         self.granularity.setCurrentIndex(2)
         self.granularity.currentIndexChanged.connect(lambda: self.granularityChanged.emit(self.granularity.currentData()))
         step_form.addRow("Step does", self.granularity)
+        self.phase_sample = QSpinBox(minimum=1, maximum=1, prefix="sample ", suffix=" of 1")
+        self.phase_sample.setObjectName("phase_sample")
+        self.phase_sample.setToolTip("Which sample of the batch the nodes show during a phase "
+                                     "(the edges show the whole batch's ∂L/∂w)")
+        self.phase_sample.setEnabled(False)
+        self.phase_sample.valueChanged.connect(lambda v: self.phaseSampleChanged.emit(v - 1))
+        step_form.addRow("Nodes show", self.phase_sample)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, 3000)
         self.speed.setValue(900)
@@ -198,6 +206,17 @@ class ControlPanel(QWidget):
 
     def set_status(self, html: str) -> None:
         self.status.setText(html)
+
+    def set_phase_samples(self, count: int, current: int = 0) -> None:
+        """A phase of a batch of ``count`` samples shows row ``current`` (0-based): the sample
+        selector follows, enabled only for a batch of more than one (no echo)."""
+        spin = self.phase_sample
+        spin.blockSignals(True)
+        spin.setMaximum(max(count, 1))
+        spin.setSuffix(f" of {max(count, 1)}")
+        spin.setValue(current + 1)
+        spin.setEnabled(count > 1)
+        spin.blockSignals(False)
 
 
 def _sync_button(button: QPushButton, action) -> None:

@@ -2,7 +2,10 @@
 
 What a step shows comes from app.lesson_view (the same description the exporter draws);
 this module only switches the window into and out of lesson mode, keeps the progress,
-frames the panel a step points at and blanks the screen.
+frames the panel a step points at, captions a step that has no network yet and blanks
+the screen. While a lesson is open the window shows nothing of the free session: the
+instrument docks are put away (docks.set_lesson_mode) and the views show only the
+lesson's own state; leaving restores the session, its docks and its marks as they were.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu
 
 from nnviz.app.lesson_view import lesson_view
 from nnviz.lessons.catalog import builtin_files
@@ -29,6 +32,14 @@ class LessonMode:
         self.lesson: Lesson | None = None
         self.player: LessonPlayer | None = None
         self._listed = False
+        self._banner_shown = False
+        self.no_network = QLabel()  # in the canvas's place while a step has no network yet
+        self.no_network.setObjectName("lesson_no_network")
+        self.no_network.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_network.setWordWrap(True)
+        self.no_network.hide()
+        centre = window.canvas.parentWidget().layout()
+        centre.insertWidget(centre.indexOf(window.canvas) + 1, self.no_network, 1)
         panel = window.lesson_panel
         panel.stepRequested.connect(self.show_step)
         panel.revealed.connect(self.show_state)
@@ -85,14 +96,17 @@ class LessonMode:
                          + problems[0])
             return False
         w.controller.pause()
-        w.docks.drive_canvas(False)  # the lesson owns the canvas now
+        if self.lesson is None:  # from the free session: put away what belongs to it
+            self._banner_shown = not w.banner.isHidden()  # a divergence warning is the session's
+            w.banner.hide()
+        w.docks.set_lesson_mode(True)  # the lesson owns the canvas and the screen now
         self.lesson, self.player = lesson, player
         w.set_lesson_layout(True)
         start = int(w.settings.get("lesson_progress").get(lesson.id, 0))
         w.lesson_panel.set_lesson(lesson, min(max(start, 0), len(lesson.steps) - 1))
         self.show_state()
         w.setWindowTitle(f"nnviz — {lesson.title}")
-        w.canvas.setFocus()
+        (w.canvas if w.canvas.isVisible() else w.lesson_panel).setFocus()  # the step keys work from either
         return True
 
     def show_step(self, index: int) -> None:
@@ -105,11 +119,18 @@ class LessonMode:
         self.show_state()
 
     def show_state(self) -> None:
-        """The views show the current step's state, or the one before while its question is open."""
+        """The views show the current step's own state; while its question is open, without
+        what the question asks (app.lesson_view). A step with no network yet: a caption."""
         w = self.window
         view = lesson_view(self.player, w.lesson_panel.index, w.lesson_panel.answered)
-        if w.views.show_lesson_state(view) and view.shape is not None:
-            w.fill_activation_layers(view.shape.activation_names)
+        # first: choosing the layer redraws the histogram (and no layer is listed without a network)
+        w.fill_activation_layers(view.shape.activation_names if view.shape is not None else ())
+        shown = w.views.show_lesson_state(view)
+        theme, points = w.theme, 1.3 * w.font().pointSizeF()  # the window's font grows with presentation mode
+        self.no_network.setStyleSheet(f"QLabel {{ background: {theme.background}; color: {theme.muted}; "
+                                      f"font-size: {points:.1f}pt; }}")
+        self.no_network.setText(view.caption)
+        self.no_network.setVisible(not shown)
         self.focus_panel(view.panel)
 
     def focus_panel(self, panel: str | None) -> None:
@@ -142,14 +163,20 @@ class LessonMode:
             action.blockSignals(False)
 
     def leave(self) -> None:
+        """Back to the free session, exactly as it was: its network, plots, phase, docks and marks."""
         if self.lesson is None:
             return
         w = self.window
         self.lesson = self.player = None
         self.set_blank(False)
         self.focus_panel(None)
+        self.no_network.hide()
+        w.canvas.show()
         w.set_lesson_layout(False)
-        w.docks.drive_canvas(True)
         if w.plots_ready:
             w.loss_plot.show()
+            w.activation_plot.show()
         w.show_session()
+        w.views.show_phase(w.controller.phase, animate=False)  # a phase stepped to before the lesson
+        w.banner.setVisible(self._banner_shown)
+        w.docks.set_lesson_mode(False)  # after show_session: its new architecture clears the marks

@@ -2,8 +2,9 @@
 
 It knows nothing of the network: it shows a Lesson's steps and emits ``stepRequested``;
 the main window turns the player's LessonState into pictures. A step with a question
-is shown in two stages: first the question (the views still show the state before the
-step), then, once answered or revealed, the step's result (``revealed``).
+is shown in two stages: first the question (the views show the step without what it
+asks), then, once answered or revealed, the step's result and its ``reveal`` text
+(``revealed``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QSplitter, QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from nnviz.lessons.answers import PLACEHOLDER
 from nnviz.lessons.player import answer_is_right
 
 
@@ -105,7 +107,7 @@ class LessonPanel(QWidget):
         layout.addWidget(self.choices_box)
         self.number = QLineEdit()  # starts empty: an answer of 0 must be typed, not given away
         self.number.setObjectName("question_number")
-        self.number.setPlaceholderText("your answer, e.g. 1.031")
+        self.number.setPlaceholderText(PLACEHOLDER)  # never a number: it could be the answer
         self.number.setValidator(QDoubleValidator())
         self.number.returnPressed.connect(self.submit_answer)
         layout.addWidget(self.number)

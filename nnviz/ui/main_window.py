@@ -30,17 +30,22 @@ from nnviz.ui.controller import SessionController
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.docks import InstrumentDocks
 from nnviz.ui.file_actions import FileActions
+from nnviz.ui.first_start import FirstStartBanner
+from nnviz.ui.help import show_guide, show_shortcuts
 from nnviz.ui.layer_bar import LayerBar, edited_hidden
 from nnviz.ui.lesson_mode import LessonMode
 from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.palette import apply_palette
 from nnviz.ui.settings import Settings
+from nnviz.ui.transport_bar import TransportBar
 from nnviz.ui.window_settings import restore_view_settings, save_view_settings, stored_problem
 
 log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
 AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
+PLOT_MIN_SIZE = (180, 120)  # px: each plot of the right-hand column keeps at least this
+LOSS_MIN_HEIGHT = 150  # px: the loss plot stacks two (loss, accuracy) under a title row
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +78,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.start()
         if model_path:
             self.files.open_model(model_path)
+        self.first_start = FirstStartBanner.show_if_first(self)  # where to begin, once
 
     # ---- construction ----------------------------------------------------------------------------
 
@@ -84,7 +90,8 @@ class MainWindow(QMainWindow):
             "open_session": lambda: self.files.open_session_dialog(),
             "save_session": lambda: self.files.save_session_dialog(),
             "import_csv": lambda: self.files.import_csv_dialog(),
-            "play": c.toggle, "step": c.step, "reset": c.reset,
+            "play": lambda: self.transport.play(), "step": lambda: self.transport.step(),
+            "step_back": lambda: self.transport.step_back(), "undo": c.undo, "redo": c.redo, "reset": c.reset,
             "add_layer": lambda: self.edit_hidden(+1, None), "remove_layer": lambda: self.edit_hidden(-1, None),
             "zoom_in": lambda: self.canvas.zoom_in(), "zoom_out": lambda: self.canvas.zoom_out(),
             "reset_view": lambda: self.canvas.reset_view(),
@@ -92,7 +99,7 @@ class MainWindow(QMainWindow):
             "log_scale": lambda on: self.plots_ready and self.loss_plot.set_log_scale(on),
             "dark": lambda on: self.apply_theme("dark" if on else "light"),
             "presentation": self.set_presentation, "fullscreen": self.set_fullscreen,
-            "about": self.about,
+            "about": self.about, "guide": lambda: show_guide(self), "shortcuts": lambda: show_shortcuts(self),
             "open_lesson": lambda: self.lessons.open_dialog(),
             "lesson_next": lambda: self.lesson_panel.go_next(),
             "lesson_prev": lambda: self.lesson_panel.go_previous(),
@@ -148,6 +155,8 @@ class MainWindow(QMainWindow):
         self.canvas.painted.connect(self._after_first_paint)
         self.views = ViewSet(self.canvas)
         centre_layout.addWidget(self.canvas, 1)
+        self.transport = TransportBar(self.controller, self.settings)
+        centre_layout.addWidget(self.transport)
 
         # The plots (pyqtgraph) are built right after the window's first paint: importing
         # pyqtgraph costs ~0.35 s, so the window shows up without waiting for it.
@@ -202,6 +211,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.activation_layer, 1)
         layout.addLayout(row)
         layout.addWidget(self.activation_plot, 4)
+        for plot in (self.boundary_plot, self.activation_plot):  # the instrument docks never squash a plot
+            plot.setMinimumSize(*PLOT_MIN_SIZE)
+        self.loss_plot.setMinimumSize(PLOT_MIN_SIZE[0], LOSS_MIN_HEIGHT)
         self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
         self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot)
@@ -210,7 +222,8 @@ class MainWindow(QMainWindow):
         state = self.settings.get("window_state")
         if state:
             self.restoreState(state)  # the docks as they were left
-        if self.lessons.active:
+        if self.lessons.active:  # opened before the docks existed: they are put away now
+            self.docks.set_lesson_mode(True)
             self.lessons.show_state()
             return
         self._update_plots()
@@ -225,6 +238,7 @@ class MainWindow(QMainWindow):
         c.errorOccurred.connect(self.show_error)
         self.controls.problemEdited.connect(c.set_problem)
         self.controls.granularityChanged.connect(c.set_granularity)
+        self.controls.phaseSampleChanged.connect(c.set_phase_sample)
         self.controls.speedChanged.connect(self.canvas.set_animation_speed)
         self.canvas.weightClicked.connect(self.edit_weight)
         self.layer_bar.edited.connect(self.edit_hidden)
@@ -297,8 +311,9 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def _on_phase(self, view) -> None:
+        self.controls.set_phase_samples(view.batch if view is not None else 0, view.shown if view is not None else 0)
         if not self.lessons.active:
-            self.canvas.set_phase(view)
+            self.views.show_phase(view)  # the canvas, and the sample ringed in the data plot
 
     def _on_diverged(self, reason: str) -> None:
         self.banner.setText(f"⚠ {reason[0].upper()}{reason[1:]}. Lower the learning rate and press Reset (Ctrl+R).")
@@ -321,8 +336,12 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
 
     def edit_weight(self, layer: int, row: int, col: int) -> None:
+        if self.lessons.active:  # the canvas shows the lesson's network, not the session's
+            return
         was_running = self.controller.running
         self.controller.pause()
+        if not self.transport.confirm_continue():  # a recorded frame: edit it only to train on from it
+            return
         current = float(self.controller.snapshot.weights[layer][row, col])
         value, ok = QInputDialog.getDouble(
             self, "Edit weight", f"w from node {col + 1} (layer {layer}) to node {row + 1} (layer {layer + 1}):",
@@ -383,6 +402,7 @@ class MainWindow(QMainWindow):
         step keys (Space, →) step the lesson instead of the trainer."""
         self.left.setCurrentWidget(self.lesson_panel if on else self.left.widget(0))
         self.layer_bar.setVisible(not on)
+        self.transport.setVisible(not on)
         for key in LESSON_KEYS:
             self.actions_[key].setEnabled(on)
         for key in FREE_KEYS:
@@ -399,6 +419,8 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.autosave_timer.stop()
         self.autosave()
+        if self.lessons.active:  # the docks to remember are the free session's
+            self.docks.set_lesson_mode(False)
         save_view_settings(self)
         self.settings.set("clean_exit", True)
         self.settings.sync()

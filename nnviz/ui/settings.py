@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from nnviz.app.pace import MAX_POSITION
+
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +34,7 @@ SETTINGS = {
     "log_scale": Setting(False, bool),
     "animation_ms": Setting(900, int),
     "granularity": Setting("batch", str, ("phase", "sample", "batch", "epoch")),
+    "play_speed": Setting(MAX_POSITION, int, tuple(range(MAX_POSITION + 1))),  # app.pace slider position
     "problem": Setting({}, dict),  # stored as JSON text
     "geometry": Setting(b"", bytes),
     "window_state": Setting(b"", bytes),
@@ -39,6 +42,7 @@ SETTINGS = {
     "lesson_progress": Setting({}, dict),  # lesson id → last step shown
     "recent_files": Setting({}, dict),  # {"files": [most recent first]} (models, sessions, lessons)
     "clean_exit": Setting(True, bool),  # False while the app runs: a crash leaves it False
+    "first_start_seen": Setting(False, bool),  # the where-to-begin banner (ui.first_start) was shown
 }
 
 

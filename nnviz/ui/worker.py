@@ -5,19 +5,28 @@ an old run can never mark a newer one finished, and ``stop()`` returns only once
 worker has left the trainer: "paused" means the generator has returned, not that a wait
 timed out. Snapshots are handed over one at a time: after each one the worker waits until
 the GUI has shown it, so painting never fights the trainer for the GIL.
+
+Speed: at ``rate=None`` (max) the trainer's own generator trains as fast as it can and
+yields about every DISPLAY_INTERVAL; at a rate r (steps/s, app.pace) the worker trains the
+steps a Pacer says are due, at most one batch of them per DISPLAY_INTERVAL (≈ r / 60 a
+frame at high rates; one at a time with a sleep between at low ones), then yields. The sleep waits on the stop
+event, so a pause during it returns at once. ``set_rate`` applies from the next frame.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
+from nnviz.app.pace import Pacer
 from nnviz.engine.trainer import Trainer
 
 log = logging.getLogger(__name__)
 DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while playing
 FRAME_WAIT = 0.1  # longest the worker waits for the GUI to show a snapshot
 STOP_PATIENCE = 1.0  # seconds between "still stopping" log lines while waiting for a step to end
+MAX_SLEEP = 0.25  # longest single sleep between paced steps (a new rate is noticed after it)
 
 
 class WorkerError(Exception):
@@ -29,9 +38,11 @@ class TrainingRun:
     """Trains ``trainer`` in a pool thread until stopped; ``on_snapshot(run, snap)``,
     ``on_error(run, exc)`` and ``on_finished(run)`` are called on the GUI thread."""
 
-    def __init__(self, trainer: Trainer, run_id: int, on_snapshot, on_error, on_finished):
+    def __init__(self, trainer: Trainer, run_id: int, on_snapshot, on_error, on_finished,
+                 rate: float | None = None):
         self.trainer = trainer
         self.id = run_id
+        self.rate = rate  # steps/s, None = max; read by the worker before each frame
         self._stop = threading.Event()
         self._done = threading.Event()
         self._frame_shown = threading.Event()
@@ -47,8 +58,12 @@ class TrainingRun:
         self._worker.start()
 
     def send(self, config) -> None:
-        """A new TrainConfig, applied by the generator before its next step."""
+        """A new TrainConfig, applied by the worker before its next step."""
         self._worker.send(config)
+
+    def set_rate(self, rate: float | None) -> None:
+        """Train at ``rate`` steps/s from the next frame on (None: as fast as possible)."""
+        self.rate = rate
 
     @property
     def stopping(self) -> bool:
@@ -72,19 +87,58 @@ class TrainingRun:
 
     def _loop(self):
         """Runs in the worker thread: yields Snapshots at the display rate until stopped."""
+        trainer = self.trainer
+        fast = None  # the trainer's own generator, while the rate is max
+        pacer = None
+        shown_at = -1.0  # when the last paced snapshot was taken
         try:
-            gen = self.trainer.run(granularity="batch", every_seconds=DISPLAY_INTERVAL)
             config = None
             while not self._stop.is_set():
-                try:
-                    snap = gen.send(config)
-                except StopIteration:
-                    return
+                if config is not None:  # between steps, in this thread: as the generator would
+                    trainer.configure(config)
+                    config = None
+                rate = self.rate
+                if rate is None:
+                    pacer = None
+                    if fast is None:
+                        fast = trainer.run(granularity="batch", every_seconds=DISPLAY_INTERVAL)
+                    try:
+                        snap = next(fast)
+                    except StopIteration:
+                        return
+                else:
+                    if fast is not None:  # suspended at its yield: the trainer is between steps
+                        fast.close()
+                        fast = None
+                    now = time.perf_counter()
+                    if pacer is None or pacer.rate != rate:
+                        pacer = Pacer(rate, now)
+                    due = pacer.due(now)
+                    wait = shown_at + DISPLAY_INTERVAL - now if due else pacer.wait(now)
+                    if wait > 0:  # on the stop event: a pause wakes it at once
+                        self._stop.wait(min(wait, MAX_SLEEP))
+                        continue
+                    snap = self._train_steps(due)
+                    pacer.took(due)
+                    shown_at = now
                 self._frame_shown.clear()
                 config = yield snap
+                if snap.stopped:
+                    return
                 if not self._stop.is_set():  # stop() may have set _frame_shown before the clear above
                     self._frame_shown.wait(FRAME_WAIT)
         except RuntimeError as exc:
             raise WorkerError(exc) from exc
         finally:
+            if fast is not None:
+                fast.close()
             self._done.set()
+
+    def _train_steps(self, count: int):
+        """``count`` optimizer steps (fewer if training diverges), then the snapshot."""
+        trainer = self.trainer
+        for _ in range(count):
+            trainer.step_batch()
+            if trainer.stopped:
+                break
+        return trainer.snapshot()

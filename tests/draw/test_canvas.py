@@ -231,7 +231,12 @@ def test_backward_phase_shows_deltas_and_gradient_edges(canvas):
     net, trace = phase_setup(canvas)
     p = net.params.copy()
     canvas.set_phase(PhaseView("backward", trace, 1, p, p), animate=False)
-    expected = {(l, k): f"δ = {trace.layers[l - 1].delta[1, k]:.3g}" for l in (1, 2) for k in range(net.layers[l])}
+    # the nodes show sample 2's own δ = ∂L₂/∂z, by hand: sigmoid + BCE output δ = ŷ − y,
+    # the tanh layer below δ_h = (δ_out · W₂) ⊙ (1 − a_h²)
+    hidden, out = trace.layers
+    d_out = out.a[1] - trace.y[1]
+    d_hidden = (d_out @ net.weights[1]) * (1.0 - hidden.a[1] ** 2)
+    expected = {(1, k): f"δ = {d_hidden[k]:.3g}" for k in range(3)} | {(2, 0): f"δ = {d_out[0]:.3g}"}
     assert canvas.value_labels() == expected
     assert canvas.edge_kind == "gradient"
     es = canvas.edge_set

@@ -415,3 +415,63 @@ def test_pause_waits_for_a_slow_step_so_an_edit_cannot_interleave(make_controlle
     qtbot.wait(200)  # a worker still alive would now apply its update over the edit
     assert c.network.weights[0][0, 0] == 0.123 and c.trainer.step == step
     assert c.snapshot.weights[0][0, 0] == 0.123
+
+
+# ----------------------------------------------------------------------------- a phase's sample
+
+
+def test_choosing_a_phase_sample_shows_that_row_of_the_same_batch(make_controller):
+    c = make_controller()
+    views = []
+    c.phaseChanged.connect(views.append)
+    c.set_phase_sample(3)  # no phase: nothing to choose
+    assert views == []
+    c.set_granularity("phase")
+    c.step()
+    forward = c.phase
+    c.set_phase_sample(3)
+    assert views[-1] is c.phase and c.phase.sample == 3 and c.phase.trace is forward.trace
+    count = len(views)
+    c.set_phase_sample(3)  # the same row again: no new phase
+    assert len(views) == count
+    c.step()
+    assert c.phase.phase == "backward" and c.phase.sample == 3
+    x, y = forward.trace.x, forward.trace.y
+    d_out = forward.trace.prediction[3] - y[3]  # sigmoid + BCE: the sample's own δ = ŷ − y
+    np.testing.assert_allclose(c.phase.sample_delta(len(c.network.layers) - 2), d_out, rtol=1e-12)
+    start = c.network.params.copy()
+    c.step()
+    assert c.phase.phase == "update" and c.phase.sample == 3
+    net, _ = reference(SMALL)
+    net.set_params(start)
+    mean = np.mean([net.loss_and_grads(x[i:i + 1], y[i:i + 1])[1] for i in range(len(x))], axis=0)
+    np.testing.assert_allclose(c.network.params, start - SMALL.train.learning_rate * mean, rtol=1e-10, atol=1e-15)
+
+
+def test_the_sample_selector_changes_the_nodes_and_the_ring_not_the_edges(window, qtbot):
+    c, controls, canvas = window.controller, window.controls, window.canvas
+    spin = controls.phase_sample
+    assert not spin.isEnabled()
+    controls.granularity.setCurrentIndex(controls.granularity.findData("phase"))
+    controls.speed.setValue(0)
+    c.step()
+    c.step()  # the backward pass of a batch of 10
+    assert spin.isEnabled() and spin.maximum() == 10 and spin.value() == 1
+    edges = canvas.edge_set.value.copy()
+    first = canvas.value_labels()
+    spin.setValue(5)
+    assert c.phase.sample == 4 and canvas.phase is c.phase
+    trace = c.phase.trace
+    out = len(c.network.layers) - 1
+    assert canvas.value_labels()[(out, 0)] == f"δ = {trace.prediction[4, 0] - trace.y[4, 0]:.3g}"
+    assert canvas.value_labels() != first
+    np.testing.assert_array_equal(canvas.edge_set.value, edges)  # still the batch's ∂L/∂w
+    point, text = window.boundary_plot.marker()
+    row = int(np.flatnonzero((c.dataset.x_train == trace.x[4]).all(axis=1))[0])
+    np.testing.assert_array_equal(point, c.dataset.raw_train[row])
+    assert text.startswith("◯ sample 5 of 10: target")
+    assert "nodes: δ = ∂L/∂z of sample 5 of 10" in canvas.painter.caption()
+    c.reset()
+    assert not spin.isEnabled() and window.boundary_plot.marker() == (None, "")
+    (x0, x1), _ = window.loss_plot.loss_plot.viewRange()
+    assert x0 > -0.1 and x1 < 1.1  # the fresh history's small range

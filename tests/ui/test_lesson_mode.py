@@ -74,13 +74,14 @@ def test_answering_a_question_then_revealing_the_result(qtbot, lesson_window):
     assert panel.last_answer_right is False and "1.031" in panel.feedback.text()
 
 
-def test_question_step_shows_the_previous_state_until_revealed(lesson_window):
+def test_question_step_shows_its_own_inputs_and_holds_back_the_answer(lesson_window):
     w = lesson_window
-    w.lessons.show_step(7)  # third student: forward at (95, 2), with a question
-    assert w.canvas.value_labels().get((0, 1)) == "x = 5"  # still the second student's step
+    w.lessons.show_step(2)  # first student, "What is z?": forward at (95, 4), stopped at the inputs
+    assert w.canvas.value_labels() == {(0, 0): "x = 95", (0, 1): "x = 4"}
+    assert w.canvas.term_labels() == {}
     w.lesson_panel.reveal()
-    assert w.canvas.value_labels()[(0, 1)] == "x = 2"
-    assert w.canvas.value_labels()[(1, 0)] == "a = 0.729"
+    assert w.canvas.term_labels()[(1, 0)] == "z = 0.001 + 0.95 + 0.08 = 1.031"
+    assert w.canvas.value_labels()[(1, 0)] == "a = 0.737"
 
 
 def test_going_back_restores_exactly_that_step(lesson_window):

@@ -118,7 +118,7 @@ def test_stepping_phases_shows_the_controller_trace(window, qtbot):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Right)  # the Step shortcut
     assert c.phase.phase == "backward"
-    expected = {(l, k): f"δ = {ph.trace.layers[l - 1].delta[0, k]:.3g}"
+    expected = {(l, k): f"δ = {ph.sample_delta(l - 1)[k]:.3g}"  # the sample's own δ = ∂Lᵢ/∂z
                 for l in (1, 2, 3) for k in range(c.network.layers[l])}
     assert canvas.value_labels() == expected
     assert canvas.edge_kind == "gradient"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from nnviz.app.saturation import (
     SATURATION_THRESHOLD, Z_POINTS, Z_RANGE, activation_curves, saturated_fraction, saturated_intervals,
 )
+from nnviz.draw.plots.strip import legend_above
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, TITLE_SIZE, cache_decorations, new_plot_widget, style_legend, style_plot, sync_legend,
 )
@@ -80,9 +81,7 @@ class ActivationPlot(QWidget):
         self.hist_curve.hide()
         # Legend-only stand-in for the shaded regions (drawn as a filled box).
         self._region_key = pg.PlotDataItem()
-        self._legend = self.plot.addLegend(
-            offset=(8, 6), labelTextSize=LEGEND_TEXT_SIZE, colCount=2, horSpacing=6, verSpacing=-4
-        )
+        self._legend = legend_above(self.plot, labelTextSize=LEGEND_TEXT_SIZE, horSpacing=6, verSpacing=-4)
 
         self.saturation_label = pg.TextItem("", anchor=(1, 0))
         self.saturation_label.setZValue(20)
@@ -111,7 +110,7 @@ class ActivationPlot(QWidget):
         lo = float(min(f.min(), df.min(), 0.0))
         hi = float(max(f.max(), df.max(), 1.0))
         pad = 0.08 * (hi - lo)
-        # Extra head room at the top for the legend and the saturation label.
+        # Extra head room at the top for the saturation label (the legend is above the plot).
         self._y_range = (lo - pad, hi + 3.2 * pad)
         self.plot.setXRange(*Z_RANGE, padding=0.0)
         self.plot.setYRange(*self._y_range, padding=0.0)
@@ -195,6 +194,9 @@ class ActivationPlot(QWidget):
         if self._name is not None:
             self._set_title()
         self._legend.update()
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(120, 90)  # a legend, a title and readable curves
 
     # -- internals
 

@@ -1,9 +1,13 @@
-"""The input-plane plot: the network's output over the 2-D input plane as a coloured field
-(the decision boundary) plus the train and test points.
+"""The data plot: the network's output over the 2-D input plane as a coloured field (the
+decision boundary) plus the train and test points; for a 1-input network, the 1-D data
+line instead (``data_line.DataLinePlot``: x against the target and the prediction).
 
-Its pyqtgraph items are made once in ``__init__``; updates only call ``setData`` /
-``setImage``. Images keep pyqtgraph's default column-major axis order, so the row-major
-fields are transposed before ``setImage``.
+The plane shows exactly its extent: its data area keeps the extent's shape (the plot's
+margins grow on the sides that have room to spare), so the field fills the whole axes and
+the axes never run past the data. Its pyqtgraph items are made once in ``__init__``;
+updates only call ``setData`` / ``setImage``. Images keep pyqtgraph's default column-major
+axis order, so the row-major fields are transposed before ``setImage``; they are drawn
+with bilinear filtering, so a coarse grid still gives a smooth field.
 """
 
 from __future__ import annotations
@@ -11,88 +15,77 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from nnviz.draw.colormaps import class_field_rgb, diverging_lut
+from nnviz.draw.plots.data_line import DataLinePlot
+from nnviz.draw.plots.points import PointItems, check_task
+from nnviz.draw.plots.strip import GAP, legend_above, note_above, set_extra_margins, set_legend_beside, set_note
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, style_legend, style_plot, sync_legend,
 )
-from nnviz.draw.theme import CLASS_COLORS, LIGHT, NEGATIVE_COLOR, POSITIVE_COLOR, Theme
+from nnviz.draw.theme import LIGHT, Theme
 
-__all__ = ["FIELD_STRENGTH", "BoundaryPlot"]
+__all__ = ["FIELD_STRENGTH", "MAX_BOX_ASPECT", "BoundaryPlot"]
 
 #: How far the background field goes from white towards a class colour at full
 #: confidence (1 = the point colour itself); < 1 keeps the points readable on the field.
 FIELD_STRENGTH = 0.7
+#: The data area is as wide as tall in data units (1:1) unless that would make it more
+#: than this many times wider than tall (or taller than wide): then it is that flat.
+MAX_BOX_ASPECT = 2.0
+
+
+class SmoothImageItem(pg.ImageItem):
+    """An ImageItem drawn with bilinear filtering: the field's cells blend into each other
+    instead of showing as blocks, at no extra cost per frame (a finer grid would cost a
+    bigger forward pass every frame)."""
+
+    def paint(self, painter, *args):
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(painter, *args)
 
 
 class BoundaryPlot(QWidget):
-    """The 2-D input plane: the network's output as a coloured field plus the data points.
-
-    Colours follow TensorFlow Playground: orange = class 0 / low, white = undecided,
-    blue = class 1 / high; multiclass uses ``CLASS_COLORS``. Train points are filled
-    circles with a thin dark outline; test points have the same fill inside a white ring
-    with a dark rim (a target), so they stand out on any field colour.
-    """
-
-    TRAIN_SIZE = 8
-    TEST_SIZE = 10
-    _TEST_RING = 2.0  # px, white ring width of test points
-    _HALO_EXTRA = 3  # px the dark rim adds to the test symbol's diameter
+    """The data plot: the 2-D input plane (``plot``) or, after ``show_line(True)``, the
+    1-input line (``line``). See the module docstring."""
 
     def __init__(self, parent: QWidget | None = None, *, theme: Theme = LIGHT) -> None:
         super().__init__(parent)
-        self._task = "binary"
-        self._num_classes = 2
         self._extent = (-6.0, 6.0, -6.0, 6.0)
-        self._value_levels: tuple[float, float] | None = None  # regression colour scale
         self._field: np.ndarray | None = None
         self._test_wanted = True
+        self._marker_text = ""
+        self._theme = theme
+        self._fitting = False
         self._lut = diverging_lut(FIELD_STRENGTH)
-        point_lut = diverging_lut(1.0)
-        self._value_brushes = [pg.mkBrush(*map(int, rgb)) for rgb in point_lut]
-        self._class_brushes = [pg.mkBrush(c) for c in CLASS_COLORS]
-        self._binary_brushes = [pg.mkBrush(NEGATIVE_COLOR), pg.mkBrush(POSITIVE_COLOR)]
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._stack = QStackedLayout(self)
+        self._stack.setContentsMargins(0, 0, 0, 0)
         self._plot_widget = new_plot_widget()
-        layout.addWidget(self._plot_widget)
+        self._stack.addWidget(self._plot_widget)
+        self.line = DataLinePlot(theme=theme)
+        self._stack.addWidget(self.line)
         self.plot: pg.PlotItem = self._plot_widget.getPlotItem()
-        self.plot.setAspectLocked(True, ratio=1.0)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
         self.plot.getAxis("left").setWidth(44)
+        self.plot.setMouseEnabled(x=False, y=False)  # the view is the data extent, always
+        self.plot.setMenuEnabled(False)
+        self.plot.disableAutoRange()
 
         # The field image. pyqtgraph's default (global) image axis order is column-major,
         # image[x, y]; our fields are row-major (H, W) with row 0 at y_min, so set_field
         # transposes them. The ViewBox's y axis points up, so column 0 of the transposed
         # array (= row 0) lands at the bottom of the rect.
-        self._image = pg.ImageItem()
+        self._image = SmoothImageItem()
         self._image.setZValue(-10)
         self.plot.addItem(self._image)
 
-        dark_edge = QtGui.QColor(32, 33, 36, 230)
-        self._train_pen = pg.mkPen(dark_edge, width=1.0)
-        self._test_pen = pg.mkPen("#ffffff", width=self._TEST_RING)
-        neutral = pg.mkBrush("#9aa0a6")  # legend samples only (see set_theme)
-        self._train = pg.ScatterPlotItem(
-            symbol="o", size=self.TRAIN_SIZE, pen=self._train_pen, brush=neutral, antialias=True
-        )
-        self._test_halo = pg.ScatterPlotItem(
-            symbol="o", size=self.TEST_SIZE + self._HALO_EXTRA, pen=pg.mkPen(None),
-            brush=pg.mkBrush(dark_edge), antialias=True,
-        )
-        self._test = pg.ScatterPlotItem(
-            symbol="o", size=self.TEST_SIZE, pen=self._test_pen, brush=neutral, antialias=True
-        )
-        self._test.legend_halo = (self.TEST_SIZE + self._HALO_EXTRA, dark_edge)
-        for z, item in enumerate((self._train, self._test_halo, self._test)):
-            item.setZValue(5 + z)
-            self.plot.addItem(item)
-        self._legend = self.plot.addLegend(
-            offset=(8, 8), labelTextSize=LEGEND_TEXT_SIZE, colCount=2, horSpacing=4
-        )
+        self._points = PointItems(self.plot)
+        self._legend = legend_above(self.plot, labelTextSize=LEGEND_TEXT_SIZE, horSpacing=4)
+        self._note = note_above(self.plot, LEGEND_TEXT_SIZE)
+        self.plot.geometryChanged.connect(self._fit_box)
 
         self.set_extent(*self._extent)
         self.set_theme(theme)
@@ -101,23 +94,22 @@ class BoundaryPlot(QWidget):
 
     # -- public API
 
+    def show_line(self, on: bool) -> None:
+        """Show the 1-input line (``line``) instead of the 2-D plane, or the plane again."""
+        self._stack.setCurrentWidget(self.line if on else self._plot_widget)
+
+    def showing_line(self) -> bool:
+        return self._stack.currentWidget() is self.line
+
     def set_points(self, train_xy, train_labels, test_xy=None, test_labels=None,
                    task: str = "binary", num_classes: int = 2) -> None:
         """Show the data. ``*_xy``: (n, 2) raw input coordinates; ``*_labels``: (n,) class
         indices (binary: 0/1) or target values (regression). Test data may be None."""
-        if task not in ("binary", "multiclass", "regression"):
-            raise ValueError(f"unknown task {task!r}")
-        self._task = task
-        self._num_classes = int(num_classes)
-        train_xy, train_labels = self._points(train_xy, train_labels, "train")
-        test_xy, test_labels = self._points(test_xy, test_labels, "test")
-        if task == "regression":
-            both = np.concatenate([train_labels, test_labels])
-            both = both[np.isfinite(both)]
-            self._value_levels = (float(both.min()), float(both.max())) if both.size else None
-        self._train.setData(pos=train_xy, brush=self._brushes(train_labels))
-        self._test_halo.setData(pos=test_xy)
-        self._test.setData(pos=test_xy, brush=self._brushes(test_labels))
+        check_task(task)
+        train_xy, train_labels = self._xy(train_xy, train_labels, "train")
+        test_xy, test_labels = self._xy(test_xy, test_labels, "test")
+        self._points.set_task(task, np.concatenate([train_labels, test_labels]))
+        self._points.set_data(train_xy, train_labels, test_xy, test_labels)
         if self._field is not None and task == "regression":
             self.set_field(self._field)  # the colour scale may have changed
         self._sync_legend()
@@ -129,10 +121,16 @@ class BoundaryPlot(QWidget):
         self._extent = (float(xmin), float(xmax), float(ymin), float(ymax))
         if self._image.image is not None:
             self._image.setRect(self._rect())
-        self.plot.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0.0)
+        self._fit_box()
 
     def extent(self) -> tuple[float, float, float, float]:
         return self._extent
+
+    def box_aspect(self) -> float:
+        """Width / height in pixels the data area keeps: the extent's (1:1 in data units),
+        kept within 1/MAX_BOX_ASPECT … MAX_BOX_ASPECT."""
+        x0, x1, y0, y1 = self._extent
+        return float(np.clip((x1 - x0) / (y1 - y0), 1.0 / MAX_BOX_ASPECT, MAX_BOX_ASPECT))
 
     def set_field(self, values) -> None:
         """(H, W) output over the plane (binary: ŷ ∈ [0, 1]; regression: the prediction)
@@ -146,8 +144,8 @@ class BoundaryPlot(QWidget):
             # Transposed to pyqtgraph's default column-major order (see __init__).
             self._image.setImage(rgb.transpose(1, 0, 2), lut=None, levels=(0, 255), autoLevels=False)
         elif values.ndim == 2:
-            if self._task == "regression":
-                levels = self._value_levels or self._finite_range(values)
+            if self._points.task == "regression":
+                levels = self._points.value_levels or self._finite_range(values)
             else:
                 levels = (0.0, 1.0)
             self._image.setImage(values.T, lut=self._lut, levels=levels, autoLevels=False)
@@ -161,36 +159,79 @@ class BoundaryPlot(QWidget):
 
     def show_test(self, show: bool) -> None:
         self._test_wanted = bool(show)
-        self._test.setVisible(self._test_wanted)
-        self._test_halo.setVisible(self._test_wanted)
+        self._points.show_test(self._test_wanted)
         self._sync_legend()
+
+    def set_marker(self, xy, text: str = "") -> None:
+        """Ring the sample at ``xy`` (2,) raw coordinates, ``text`` above the plot (e.g.
+        "◯ sample 3 of 10: target 1, loss 0.21"); None removes both."""
+        self._points.set_marker(xy)
+        self._marker_text = text if xy is not None else ""
+        self._show_note()
+        self._fit_box()  # the note may take a row of the plot's height
+
+    def marker(self) -> tuple[np.ndarray | None, str]:
+        """(the ringed point (2,) or None, the text shown with it)."""
+        shown = self._points.marker_shown()
+        return shown, self._marker_text if shown is not None else ""
 
     def field_image(self) -> pg.ImageItem:
         return self._image
 
     def point_items(self) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
         """(train, test) scatter items."""
-        return self._train, self._test
+        return self._points.train, self._points.test
+
+    def legend(self) -> pg.LegendItem:
+        return self._legend
 
     def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         self._plot_widget.setBackground(theme.background)
         style_plot(self.plot, theme)
         style_legend(self._legend, theme)
-        # The default brush only colours the legend samples (every point has its own).
-        neutral = pg.mkBrush(theme.legend_sample)
-        for item in (self._train, self._test):
-            item.setBrush(neutral)
+        self._points.set_theme(theme)
+        self._show_note()
         for sample, _ in self._legend.items:
             sample.update()
+        self.line.set_theme(theme)
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(120, 90)  # axes, a legend and a readable field
 
     # -- internals
+
+    def _fit_box(self) -> None:
+        """Margins that give the data area the extent's shape (``box_aspect``), then the
+        extent as the view: the field covers the whole axes and nothing more is shown."""
+        if self._fitting:  # laying the plot out again resizes it: once is enough
+            return
+        self._fitting = True
+        try:
+            view = self._plot_widget.viewport().rect()
+            for beside in (True, False):  # the legend beside the data area if the spare width holds it
+                legend_width = set_legend_beside(self.plot, beside)
+                set_extra_margins(self.plot, (0, 0, 0, 0))
+                self.plot.setGeometry(QtCore.QRectF(view))  # as the view shows it, never grown by old margins
+                self.plot.layout.activate()
+                w, h = self.plot.vb.width(), self.plot.vb.height()
+                aspect = self.box_aspect()
+                spare_w, spare_h = max(w - aspect * h, 0.0), max(h - w / aspect, 0.0)
+                if not beside or spare_w / 2 >= legend_width + GAP:
+                    break
+            if w > 1 and h > 1:
+                set_extra_margins(self.plot, (spare_w / 2, spare_h / 2, spare_w / 2, spare_h / 2))
+            x0, x1, y0, y1 = self._extent
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+        finally:
+            self._fitting = False
 
     def _rect(self) -> QtCore.QRectF:
         x0, x1, y0, y1 = self._extent
         return QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
 
     @staticmethod
-    def _points(xy, labels, name):
+    def _xy(xy, labels, name):
         if xy is None:
             return np.zeros((0, 2)), np.zeros(0)
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
@@ -205,18 +246,10 @@ class BoundaryPlot(QWidget):
         lo, hi = float(finite.min()), float(finite.max())
         return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
-    def _brushes(self, labels: np.ndarray) -> list:
-        if labels.size == 0:
-            return []
-        if self._task == "regression":
-            lo, hi = self._value_levels or (0.0, 1.0)
-            t = (np.nan_to_num(labels, nan=0.5 * (lo + hi)) - lo) / max(hi - lo, 1e-12)
-            idx = np.clip(np.rint(t * 255), 0, 255).astype(np.intp)
-            return [self._value_brushes[i] for i in idx]
-        if self._task == "binary":
-            return [self._binary_brushes[i] for i in (labels > 0.5).astype(np.intp)]
-        idx = np.nan_to_num(labels).astype(np.intp) % len(self._class_brushes)
-        return [self._class_brushes[i] for i in idx]
+    def _show_note(self) -> None:
+        """The ringed sample's text, in the colour of the ring."""
+        set_note(self.plot, self._marker_text, self._theme.highlight)
 
     def _sync_legend(self) -> None:
-        sync_legend(self._legend, [(self._train, "train"), (self._test, "test")])
+        p = self._points
+        sync_legend(self._legend, [(p.train, "train"), (p.test, "test")])

@@ -2,6 +2,10 @@
 
 Its pyqtgraph items are made once in ``__init__``; updates only call ``setData`` and show
 or hide items, so the plot can be refreshed every frame without allocating graphics items.
+
+The axes fit what is shown, set on every update (not pyqtgraph's auto-range, which
+keeps the previous run's width for a one-point history: epoch −500 … 500 after Reset):
+x over the epochs shown, at least MIN_EPOCHS wide (0 … 1 when empty), y over the losses.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from nnviz.draw.plots.strip import legend_above
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, as_1d, cache_decorations, fill_with_theme, new_plot_widget, style_legend, style_plot,
     sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
 
-__all__ = ["LossPlot"]
+__all__ = ["MIN_EPOCHS", "LossPlot"]
+
+MIN_EPOCHS = 1.0  # the x axis spans at least this many epochs
 
 
 class LossPlot(QWidget):
@@ -83,10 +90,12 @@ class LossPlot(QWidget):
             self.loss_plot.addItem(curve)
         for curve in (self.train_acc_curve, self.test_acc_curve):
             self.acc_plot.addItem(curve)
-        # One legend for both plots (same styles): train solid, test dashed.
-        self._legend = self.loss_plot.addLegend(
-            offset=(-8, 6), labelTextSize=LEGEND_TEXT_SIZE, colCount=2, horSpacing=6
-        )
+        # One legend for both plots (same styles): train solid, test dashed; above the data.
+        self._legend = legend_above(self.loss_plot, labelTextSize=LEGEND_TEXT_SIZE, horSpacing=6)
+        self._user_view = False  # the user zoomed or panned: the axes stay as they are
+        self._shown_rows = 0
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.vb.sigRangeChangedManually.connect(self._on_user_view)
 
         # Extra named loss curves (an optimizer race), created on first use and reused.
         self._named_curves: dict[str, pg.PlotDataItem] = {}
@@ -109,6 +118,9 @@ class LossPlot(QWidget):
         """
         x = as_1d(epochs, "epochs")
         n = x.shape[0]
+        if n < self._shown_rows:  # a new run (Reset, another network): fit the axes again
+            self._user_view = False
+        self._shown_rows = n
         x_finite = bool(np.isfinite(x).all())
         series = (
             (self.train_loss_curve, train_loss, "train_loss"),
@@ -129,6 +141,7 @@ class LossPlot(QWidget):
         self._acc_widget.setVisible(train_acc is not None or test_acc is not None)
         self._sync_legends()
         self._update_epoch_label()
+        self._fit_axes()
 
     def set_comparison(self, curves: dict) -> None:
         """Several loss curves side by side (name → 1-D losses per epoch), e.g. one per
@@ -154,6 +167,7 @@ class LossPlot(QWidget):
             curve.setVisible(True)
         sync_legend(self._legend, [(self._named_curves[name], name) for name in curves])
         self._update_epoch_label()
+        self._fit_axes()
 
     def set_log_scale(self, on: bool) -> None:
         """Switch the loss axis between linear and logarithmic."""
@@ -163,6 +177,7 @@ class LossPlot(QWidget):
             return
         if self.loss_plot.ctrl.logYCheck.isChecked() != on:
             self.loss_plot.setLogMode(y=on)
+        self._fit_axes()
         self.logScaleChanged.emit(on)
 
     def log_scale(self) -> bool:
@@ -170,6 +185,7 @@ class LossPlot(QWidget):
 
     def clear(self) -> None:
         """Remove all curves' data (the items stay, empty and hidden)."""
+        self._user_view, self._shown_rows = False, 0
         empty = np.zeros(0)
         for curve in self.curves():
             curve.setData(x=empty, y=empty)
@@ -177,10 +193,14 @@ class LossPlot(QWidget):
         self._acc_widget.setVisible(False)
         self._sync_legends()
         self._update_epoch_label()
+        self._fit_axes()
 
     def curves(self) -> tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]:
         """(train loss, test loss, train accuracy, test accuracy)."""
         return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve, self.test_acc_curve)
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(120, 90)  # the header, a legend and a readable curve
 
     def set_theme(self, theme: Theme) -> None:
         fill_with_theme(self, theme)
@@ -202,6 +222,33 @@ class LossPlot(QWidget):
         self.test_acc_curve.setPen(pens[1])
 
     # -- internals
+
+    def _fit_axes(self) -> None:
+        """x over the shown curves' epochs (at least MIN_EPOCHS from the first, 0 when
+        empty), y over their finite losses, padded; left alone once the user has zoomed or
+        panned (until the history starts again)."""
+        if self._user_view:
+            return
+        xs, ys = [], []
+        for curve in (self.train_loss_curve, self.test_loss_curve, *self._named_curves.values()):
+            x, y = curve.xData, curve.yData  # as given: getData() is clipped to the view and log-mapped
+            if curve.isVisible() and x is not None and len(x):
+                keep = np.isfinite(x) & np.isfinite(y)
+                xs.append(x[keep])
+                ys.append(y[keep])
+        x = np.concatenate(xs) if xs else np.zeros(0)
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        x0, x1 = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+        self.loss_plot.setXRange(x0, max(x1, x0 + MIN_EPOCHS), padding=0.02)
+        log = self.log_scale()
+        if log:  # a log axis is ranged in decades
+            y = np.log10(y[y > 0])
+        lo, hi = (float(y.min()), float(y.max())) if y.size else ((-1.0, 0.0) if log else (0.0, 1.0))
+        pad = max(0.08 * (hi - lo), 0.05 * max(abs(lo), abs(hi))) or 0.05  # a flat curve is not blown up
+        self.loss_plot.setYRange(lo - pad, hi + pad, padding=0.0)
+
+    def _on_user_view(self, *_) -> None:
+        self._user_view = True
 
     def _on_plot_log_toggled(self, on: bool) -> None:
         if self.log_checkbox.isChecked() != on:

@@ -4,6 +4,7 @@ instrument panels) is built and themed with.
 - ``new_plot_widget()``: a PlotWidget with the app's axes, margins and fixed left axis width;
 - ``style_plot`` / ``style_legend`` / ``fill_with_theme``: colours from a ``Theme``;
 - ``LegendSample`` and ``sync_legend``: legend entries that follow which items are shown;
+- ``strip``: legends (and a note) in a strip above the data area, so they never cover data;
 - ``cache_decorations``: axes, legends and labels painted once, not every frame.
 
 pyqtgraph's global configuration is left untouched (it is process-wide): colours are set
@@ -18,6 +19,7 @@ from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6 import QtCore, QtGui
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from nnviz.draw.plots.strip import MARGINS, fit_strip
 from nnviz.draw.theme import Theme
 
 __all__ = [
@@ -86,7 +88,7 @@ def new_plot_widget(left_axis: pg.AxisItem | None = None) -> pg.PlotWidget:
     widget = pg.PlotWidget(axisItems={"left": left_axis or SparseLogAxis("left"), "bottom": SparseLogAxis("bottom")})
     plot = widget.getPlotItem()
     plot.hideButtons()  # the "A" auto-range button
-    plot.layout.setContentsMargins(4, 6, 10, 4)  # room for the last x tick label
+    plot.layout.setContentsMargins(*MARGINS)
     for name in ("left", "bottom"):
         plot.getAxis(name).enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
@@ -162,6 +164,8 @@ def sync_legend(legend: pg.LegendItem, entries: list[tuple[object, str]]) -> Non
     legend.clear()
     for item, name in wanted:
         legend.addItem(LegendSample(item), name)
+    if getattr(legend, "nnviz_above", None) is not None:
+        fit_strip(legend.nnviz_above)
 
 
 def as_1d(values, name: str, n: int | None = None) -> np.ndarray:

@@ -4,9 +4,15 @@ The live chart is fed from snapshots (``snapshot.grad_weights``: the gradient of
 step's mini-batch). "Compare sigmoid vs ReLU" trains two fresh deep networks
 (2-8-8-8-8-8-8-1 by default, same data, same seed) and shows their curves side by side:
 with the sigmoid the first layers' gradients vanish, with ReLU they do not.
+
+A gradient that is exactly 0 has no place on a log axis: it is drawn on a lane a decade
+below the data, labelled "0" on the axis, and the caption says which layers get exactly
+zero and why (instruments.zero_gradients).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,10 +29,11 @@ from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_ru
 from nnviz.engine.heads import output_head
 from nnviz.ui.instruments.common import SUPERSCRIPT, SnapshotThrottle, add_row, bold_label, format_number
 from nnviz.ui.instruments.source import SnapshotSource
+from nnviz.ui.instruments.zero_gradients import all_zero_caption
 
 __all__ = ["GradientFlowPanel", "layer_colors"]
 
-FLOOR = 1e-16  # a zero gradient is drawn here on the log axis (log 0 is not a number)
+EMPTY_RANGE = (-3.0, 0.0)  # log₁₀ y range before there is data
 REDRAW_INTERVAL = 0.1  # seconds between redraws while training plays
 COMPARE_EPOCHS = 30
 COMPARE_ACTIVATIONS = ("sigmoid", "relu")
@@ -43,6 +50,20 @@ def layer_colors(n: int, dark: bool = False) -> list[QtGui.QColor]:
     return [cmap.map(lo + (hi - lo) * (i / max(n - 1, 1)), mode="qcolor") for i in range(n)]
 
 
+def _axis_range(rng: tuple[float, float] | None, zeros: bool) -> tuple[float, float, int | None]:
+    """(bottom, top, zero lane) of the log₁₀ y axis: the data's range ``rng`` a little padded
+    (EMPTY_RANGE without data) and, when some values are exactly 0, the whole decade below it
+    on which they are drawn (None without zeros)."""
+    if zeros and rng is None:
+        return -0.5, 0.5, 0  # only zeros: the lane alone
+    lo, hi = EMPTY_RANGE if rng is None else rng
+    lane = math.floor(lo) - 1 if zeros else None
+    if lane is not None:
+        lo = lane
+    pad = 0.06 * max(hi - lo, 1.0)
+    return lo - pad, hi + pad, lane
+
+
 def _log_range(arrays) -> tuple[float, float] | None:
     """(low, high) log₁₀ over the finite positive values of ``arrays``."""
     lo, hi = np.inf, -np.inf
@@ -56,7 +77,10 @@ def _log_range(arrays) -> tuple[float, float] | None:
 
 class _DecadeAxis(pg.AxisItem):
     """Log-axis labels only at whole decades, as 0.01 … 100 or 10ⁿ (short enough for a
-    narrow axis); the minor ticks keep their marks."""
+    narrow axis); the minor ticks keep their marks. The decade ``zero_lane`` (exact zeros
+    are drawn there) is labelled "0"."""
+
+    zero_lane: int | None = None
 
     def logTickStrings(self, values, scale, spacing):
         out = []
@@ -64,6 +88,8 @@ class _DecadeAxis(pg.AxisItem):
             e = float(v)
             if abs(e - round(e)) > 1e-6:
                 out.append("")
+            elif round(e) == self.zero_lane:
+                out.append("0")
             elif -2 <= round(e) <= 2:
                 out.append(f"{10.0 ** round(e):g}")
             else:
@@ -95,7 +121,8 @@ class _FlowPlot:
     """One log-scale plot with one curve per layer (items made once, reused)."""
 
     def __init__(self, x_label: str, titled: bool = False):
-        self.widget = new_plot_widget(_DecadeAxis("left"))
+        self.axis = _DecadeAxis("left")
+        self.widget = new_plot_widget(self.axis)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.plot.getAxis("left").setWidth(42)  # the panel's title names the quantity
         self.plot.setLogMode(x=False, y=True)
@@ -116,9 +143,14 @@ class _FlowPlot:
         self.n_layers = 0
         self.theme = LIGHT
 
-    def set_data(self, x: np.ndarray, norms: np.ndarray) -> None:
-        """norms: (n, L); a curve per column, shown on the log axis (0 → FLOOR)."""
+    def set_data(self, x: np.ndarray, norms: np.ndarray, rng: tuple[float, float] | None = None,
+                 zeros: bool = False) -> None:
+        """norms: (n, L); a curve per column, shown on the log axis over the log₁₀ range ``rng``
+        (with data); with ``zeros`` an exact 0, which log cannot show, is drawn on the "0" lane."""
         L = norms.shape[1] if norms.ndim == 2 else 0
+        bottom, top, lane = _axis_range(rng, zeros)
+        self.axis.zero_lane = lane
+        zero = 10.0 ** lane if lane is not None else np.nan
         while len(self.curves) < L:
             curve = pg.PlotDataItem(antialias=True, connect="finite")
             self.plot.addItem(curve)
@@ -129,19 +161,15 @@ class _FlowPlot:
                 curve.setData(x=np.zeros(0), y=np.zeros(0))
                 curve.setVisible(False)
                 continue
-            y = np.where(np.isfinite(norms[:, l]), np.maximum(norms[:, l], FLOOR), np.nan)
+            y = np.where(np.isfinite(norms[:, l]), np.where(norms[:, l] > 0, norms[:, l], zero), np.nan)
             curve.setPen(pg.mkPen(colors[l], width=2))
             curve.setData(x=x, y=y)
             curve.setVisible(True)
         self.n_layers = L
-
-    def set_y_range(self, rng: tuple[float, float] | None) -> None:
-        """The log₁₀ range of the data, a little padded."""
-        if rng is None:
-            return
-        lo, hi = rng
-        pad = 0.06 * max(hi - lo, 1.0)
-        self.plot.setYRange(lo - pad, hi + pad, padding=0.0)
+        if len(x):
+            self.plot.setYRange(bottom, top, padding=0.0)
+            self.axis.picture = None  # the "0" label follows the lane
+            self.axis.update()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -161,6 +189,7 @@ class GradientFlowPanel(QWidget):
         self.controller = controller
         self._table: _GrowingTable | None = None
         self._last_step = -1
+        self._last_snapshot = None  # the last one with a gradient, for the zero-gradient diagnosis
         self._theme = theme
         self._dirty = False
         self.comparison: dict[str, np.ndarray] = {}
@@ -231,6 +260,7 @@ class GradientFlowPanel(QWidget):
         """Forget the live history (a new network or a reset)."""
         self._table = None
         self._last_step = -1
+        self._last_snapshot = None
         self.live.set_data(np.zeros(0), np.zeros((0, 0)))
         self._update_caption()
 
@@ -251,6 +281,7 @@ class GradientFlowPanel(QWidget):
         else:
             self._table.append(snapshot.step, norms)
         self._last_step = snapshot.step
+        self._last_snapshot = snapshot
         if redraw:
             self.redraw()
         else:
@@ -266,9 +297,8 @@ class GradientFlowPanel(QWidget):
     def redraw(self) -> None:
         self._dirty = False
         steps, norms = self.history()
-        self.live.set_data(steps, norms)
+        self.live.set_data(steps, norms, _log_range([norms]), zeros=bool((norms == 0).any()))
         if len(steps):
-            self.live.set_y_range(_log_range([norms]))
             self.live.plot.setXRange(float(steps[0]), float(max(steps[-1], steps[0] + 1)), padding=0.02)
         self._update_caption()
 
@@ -333,13 +363,13 @@ class GradientFlowPanel(QWidget):
         if not self.comparison:
             return
         rng = _log_range(self.comparison.values())
+        zeros = any(bool((n == 0).any()) for n in self.comparison.values())
         for name, fp in self.compare_plots.items():
             norms = self.comparison[name]
-            fp.set_data(np.arange(1, len(norms) + 1, dtype=float), norms)
+            fp.set_data(np.arange(1, len(norms) + 1, dtype=float), norms, rng, zeros)
             ratio = flow_ratio(norms)
             fp.title.setText(f"{COMPARE_NAMES[name]}: layer 1 / layer {norms.shape[1]} = {format_number(ratio, 2)}")
         first = self.compare_plots[COMPARE_ACTIVATIONS[0]]
-        first.set_y_range(rng)
         n = len(next(iter(self.comparison.values())))
         first.plot.setXRange(1, max(n, 2), padding=0.02)
         self._update_caption()
@@ -369,15 +399,24 @@ class GradientFlowPanel(QWidget):
             else:
                 text = "Press “Compare sigmoid vs ReLU” to train both deep networks."
         else:
+            steps, norms = self.history()
+            zero = [l + 1 for l in range(norms.shape[1]) if norms[-1, l] == 0] if len(steps) else []
             ratio = self.live_ratio()
-            if np.isfinite(ratio):
+            if zero and len(zero) == norms.shape[1]:
+                c, snap = self.controller, self._last_snapshot
+                text = all_zero_caption(snap, c.shape, c.dataset.x_train) if c else all_zero_caption(snap)
+            elif np.isfinite(ratio):
                 verdict = ("far below 1: the gradient vanishes on its way back" if ratio < 0.01 else
                            "below 1: the gradient shrinks on its way back" if ratio < 0.5 else
                            "the early layers still get a healthy gradient")
                 text = (f"Layer 1 gets {format_number(ratio, 2)} × the last layer's mean |∂L/∂W| "
-                        f"(median of the last {min(RECENT, self.history()[0].size)} snapshots): {verdict}.")
+                        f"(median of the last {min(RECENT, steps.size)} snapshots): {verdict}.")
+            elif zero:
+                text = "The last layer's gradient is exactly zero, so the ratio is not defined."
             else:
                 text = "Train or step the network: each step adds one point per layer."
+            if zero and len(zero) < norms.shape[1]:
+                text += f" Exactly zero now (drawn at 0): layer {', '.join(map(str, zero))}."
         self.caption.setText(text)
 
     def set_theme(self, theme: Theme) -> None:

@@ -1,0 +1,110 @@
+"""Play speed: a logarithmic scale of step rates, a pacer that keeps training to one, and
+a meter of the rate achieved.
+
+The scale is a slider's: position p = 0 … TOP maps to
+
+    r(p) = MIN_RATE · 10^(p / PER_DECADE)  steps/s          (1, 1.26, 1.58, … 10, … 100, … 1,000)
+
+and one more position, MAX_POSITION = TOP + 1, means "as fast as the machine goes" (None).
+A step is one optimizer update (one mini-batch); epochs/s = steps/s ÷ batches per epoch.
+
+The pacer decides how many steps are due: step n (0-based, counted from ``start``) is due
+at t₀ + n / r, so the worker trains k = ⌊(t − t₀)·r⌋ + 1 − done steps per display frame at
+high rates (k ≈ r / 60) and sleeps between single steps at low ones. A stall (a slow frame,
+a busy GUI) is forgiven, not caught up in a burst: at most MAX_LAG seconds of steps are owed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+MIN_RATE = 1.0  # steps/s at position 0
+PER_DECADE = 10  # slider positions per factor of 10
+DECADES = 3  # 1 … 1,000 steps/s
+TOP = PER_DECADE * DECADES  # the position of MIN_RATE · 10^DECADES
+MAX_POSITION = TOP + 1  # "max": no pacing at all
+MAX_LAG = 0.25  # seconds of steps the pacer may owe after a stall
+
+
+def rate_at(position: int) -> float | None:
+    """Steps per second at slider ``position`` (0 … MAX_POSITION); None = max (unpaced)."""
+    if not 0 <= position <= MAX_POSITION:
+        raise ValueError(f"a speed position is 0 … {MAX_POSITION}, not {position}")
+    if position == MAX_POSITION:
+        return None
+    return MIN_RATE * 10 ** (position / PER_DECADE)
+
+
+def position_of(rate: float | None) -> int:
+    """The slider position nearest to ``rate`` steps/s (None → MAX_POSITION); the inverse of rate_at."""
+    if rate is None:
+        return MAX_POSITION
+    if not rate > 0:
+        raise ValueError(f"a speed is a positive number of steps per second, not {rate}")
+    return min(TOP, max(0, round(PER_DECADE * math.log10(rate / MIN_RATE))))
+
+
+def rate_text(rate: float | None) -> str:
+    """'max', or the rate with about two significant digits: '1 step/s', '2.5 steps/s', '160 steps/s'."""
+    if rate is None:
+        return "max"
+    shown = f"{rate:.2g}" if rate < 10 else f"{rate:,.0f}"
+    return f"{shown} step/s" if shown == "1" else f"{shown} steps/s"
+
+
+class Pacer:
+    """Keeps steps to ``rate`` per second from ``start`` (a ``time.perf_counter()`` value)."""
+
+    def __init__(self, rate: float, start: float):
+        if not rate > 0:
+            raise ValueError(f"a pace is a positive number of steps per second, not {rate}")
+        self.rate = rate
+        self.start = start
+        self.done = 0  # steps taken since start
+
+    def due(self, now: float) -> int:
+        """Steps owed at ``now`` (0 when the next one is not due yet), never more than MAX_LAG's worth."""
+        owed = math.floor((now - self.start) * self.rate) + 1 - self.done
+        cap = max(1, math.ceil(MAX_LAG * self.rate))
+        if owed > cap:  # a stall: forget the debt, go on from now
+            self.start = now - (self.done + cap - 1) / self.rate
+            owed = cap
+        return max(0, owed)
+
+    def wait(self, now: float) -> float:
+        """Seconds until the next step is due (0 if it is due already)."""
+        return max(0.0, self.start + self.done / self.rate - now)
+
+    def took(self, steps: int) -> None:
+        self.done += steps
+
+
+class RateMeter:
+    """Steps per second as the snapshots show them: (s_last − s_first) / (t_last − t_first) over
+    the points of the last ``window`` seconds (plus the one just before, so that slow rates of
+    one step a second still span a whole window)."""
+
+    def __init__(self, window: float = 2.0):
+        self.window = window
+        self._points: deque[tuple[float, int]] = deque()
+
+    def reset(self) -> None:
+        self._points.clear()
+
+    def add(self, t: float, step: int) -> None:
+        """A snapshot of optimizer step ``step`` shown at time ``t`` (a step back starts over)."""
+        points = self._points
+        if points and (step < points[-1][1] or t < points[-1][0]):
+            points.clear()
+        points.append((t, step))
+        while len(points) > 2 and points[1][0] <= t - self.window:
+            points.popleft()
+
+    @property
+    def rate(self) -> float | None:
+        """Steps per second, or None before two snapshots at different times."""
+        if len(self._points) < 2:
+            return None
+        (t0, s0), (t1, s1) = self._points[0], self._points[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else None
