@@ -159,6 +159,11 @@ class NetworkCanvas(QWidget):
         """The weighted sums written out term by term now, keyed by (layer, neuron)."""
         return self.painter.term_labels()
 
+    def text_boxes(self) -> list:
+        """Every piece of text drawn now, in widget pixels (``NetworkPainter.text_boxes``:
+        kind, rect, text, …), measured as ``paintEvent`` measures it."""
+        return self.painter.text_boxes(QRectF(self.rect()), self.zoom, (self.pan.x(), self.pan.y()), self.font(), self)
+
     # ---- coordinates ---------------------------------------------------------------------------
 
     def scale_offset(self) -> tuple[float, float, float]:

@@ -52,6 +52,20 @@ def layer_title(l: int, layers: Sequence[int], activation_names: Sequence[str]) 
     return f"Hidden {l} · {layers[l]} · {activation_names[l - 1]}"
 
 
+def title_lines(title: str) -> tuple[str, ...]:
+    """A title broken after its name, for a narrow column: 'Hidden 2 · 4 · relu' →
+    ('Hidden 2', '4 · relu'); a title without ' · ' stays one line."""
+    head, sep, rest = title.partition(" · ")
+    return (head, rest) if sep else (title,)
+
+
+def formula_lines(text: str) -> tuple[str, ...]:
+    """A term label broken before its result, for a crowded canvas:
+    'z = 0.001 + 0.95 + 0.08 = 1.031' → ('z = 0.001 + 0.95 + 0.08', '= 1.031')."""
+    head, sep, tail = text.rpartition(" = ")
+    return (head, f"= {tail}") if sep and " = " in head else (text,)
+
+
 def value_labels(phase, layers: Sequence[int], active: float) -> dict[tuple[int, int], str]:
     """The numbers written beside nodes during a phase, keyed by (layer, neuron), all of
     the shown sample: forward: x for inputs, a = f(z) elsewhere; backward: its own

@@ -12,8 +12,9 @@ Edges are never one item or one drawLine each: their segments come from NumPy
 is one ``QPainter.drawLines`` call with one pen. (No pyqtgraph here, so the window can
 paint before pyqtgraph has been imported.)
 
-Text comes from ``network_labels`` and is painted by ``network_text``, in the QPainter's
-font (a widget's font when it paints a widget) scaled by ``font_scale``.
+Text comes from ``network_labels`` and is laid out and painted by ``network_text``, in the
+QPainter's font (a widget's font when it paints a widget) scaled by ``font_scale``; the
+layout is public as ``text_boxes`` (what is painted, as rectangles tests can check).
 
 Zero is drawn as zero: an edge whose value is 0 (a dead ReLU's gradient, say), a δ of 0
 and a bias of 0 take the neutral ``theme.dim``, never the colour of a sign.
@@ -192,15 +193,22 @@ class NetworkPainter:
         self._paint_edges(p, *view)
         self._paint_edge_highlights(p, *view)
         self._paint_nodes(p, *view)
-        lay, fs = self.layout_, self.font_scale
-        text.paint_node_texts(p, lay, view, QFont(font), self.term_labels(), 10.0, 8.0, True, self.theme.highlight, fs)
-        text.paint_node_texts(p, lay, view, QFont(font), self.value_labels(), 8.5, 7.0, False, self.theme.text, fs)
-        text.paint_edge_texts(p, lay, view, QFont(font), self.update_labels(), self.theme, fs)
         self._paint_node_highlights(p, *view)
         self._paint_dead(p, *view)
+        text.paint(p, self.text_boxes(rect, zoom, pan, font, p.device()))
+
+    def text_boxes(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0),
+                   font: QFont | None = None, device=None) -> list[text.TextBox]:
+        """Every piece of text ``paint`` draws into ``rect``, as ``network_text.TextBox``es
+        (kind, rect, text, …), laid out by the code that paints them: each inside ``rect``
+        and intersecting no other. ``font``: the base font (the application's by default);
+        ``device``: the paint device whose resolution measures it (None: the screen's)."""
+        view = self.transform(rect, zoom, pan)
         titles = [labels.layer_title(l, self.layers, self.activation_names) for l in range(len(self.layers))]
         names = [labels.input_name(i, self.input_names) for i in range(self.layers[0])] if self.layers[0] <= 16 else []
-        text.paint_titles(p, rect, lay, view, QFont(font), titles, names, self.caption(), self.theme, fs)
+        return text.layout(rect, self.layout_, view, text.Fonts(QFont(font) if font is not None else QFont(), device),
+                           self.theme, self.font_scale, titles=titles, input_names=names, caption=self.caption(),
+                           terms=self.term_labels(), values=self.value_labels(), updates=self.update_labels())
 
     def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         color = QColor(self.theme.highlight)

@@ -77,6 +77,8 @@ class ExportScene(QWidget):
             column.setContentsMargins(4, 4, 4, 4)
             look = theme_named(theme)
             plots = (BoundaryPlot(theme=look), LossPlot(theme=look), ActivationPlot(theme=look))
+            for plot in plots:  # a frame has a fixed size: the stretches share it, no minimum squeezes the canvas
+                plot.setMinimumSize(1, 1)
             for plot, stretch in zip(plots, (4, 4, 4)):
                 column.addWidget(plot, stretch)
             self.views.set_plots(*plots)

@@ -28,10 +28,14 @@ DATASET_LABELS = {
     "regression_plane": "Regression: plane", "regression_gaussians": "Regression: gaussians",
 }
 GRANULARITY_LABELS = {"phase": "one phase", "sample": "one sample", "batch": "one mini-batch", "epoch": "one epoch"}
+COMBO_CHARS = 10  # a combo box may shrink to this many characters (a long entry is elided): the panel stays narrow
+FEATURES_PER_ROW = 3
 
 
 def _combo(items, labels=None) -> QComboBox:
     box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(COMBO_CHARS)
     for item in items:
         box.addItem((labels or {}).get(item, str(item)), item)
     return box
@@ -74,6 +78,7 @@ class ControlPanel(QWidget):
         self.status = QLabel("epoch 0")
         self.status.setObjectName("run_status")
         self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setWordWrap(True)  # its numbers grow while training: they wrap, the panel keeps its width
         run_layout.addWidget(self.status)
         step_form = QFormLayout()
         self.granularity = _combo(GRANULARITY_LABELS, GRANULARITY_LABELS)
@@ -111,7 +116,7 @@ class ControlPanel(QWidget):
             box = QCheckBox(name)
             self.feature_boxes[name] = box
             box.toggled.connect(self._edited)
-        form.addRow("Features", _wrap_rows(list(self.feature_boxes.values()), 4))
+        form.addRow("Features", _wrap_rows(list(self.feature_boxes.values()), FEATURES_PER_ROW))
         self.standardize = QCheckBox("standardize (z-score)")
         form.addRow("", self.standardize)
         layout.addWidget(data)

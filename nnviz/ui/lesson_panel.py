@@ -5,12 +5,19 @@ the main window turns the player's LessonState into pictures. A step with a ques
 is shown in two stages: first the question (the views show the step without what it
 asks), then, once answered or revealed, the step's result and its ``reveal`` text
 (``revealed``).
+
+Text sizes follow ``set_text_scale`` (presentation scale): the step's text at TEXT_POINTS ×
+scale, the lesson's title TITLE_FACTOR larger, the step title as large, both bold. The
+text is never wider than the panel: the panel is at least as wide as the longest line
+that cannot wrap (a table, a formula without spaces) of any of the lesson's steps.
 """
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QFont
+from PySide6.QtGui import QDoubleValidator, QFont, QTextDocument, QTextOption
 from PySide6.QtWidgets import (
     QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton,
     QSplitter, QTextBrowser, QVBoxLayout, QWidget,
@@ -18,6 +25,25 @@ from PySide6.QtWidgets import (
 
 from nnviz.lessons.answers import PLACEHOLDER
 from nnviz.lessons.player import answer_is_right
+
+TEXT_POINTS = 11.5  # the step's text at scale 1 (never below MIN_POINTS)
+MIN_POINTS = 9.0
+TITLE_FACTOR = 1.15  # the lesson's title, relative to the text
+WRAP = QTextOption.WrapMode.WordWrap  # a formula breaks at its spaces, never inside a number
+
+
+def unwrappable_width(markdown: str, font: QFont) -> float:
+    """The width (px) of the widest part of ``markdown`` that cannot wrap, in ``font``: a
+    document laid out as narrow as it goes is exactly that wide."""
+    doc = QTextDocument()
+    option = doc.defaultTextOption()
+    option.setWrapMode(WRAP)
+    doc.setDefaultTextOption(option)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setMarkdown(markdown)
+    doc.setTextWidth(1)  # wrap everywhere it can
+    return doc.idealWidth()
 
 
 class LessonPanel(QWidget):
@@ -37,10 +63,6 @@ class LessonPanel(QWidget):
         self.lesson_title = QLabel()
         self.lesson_title.setObjectName("lesson_title")
         self.lesson_title.setWordWrap(True)
-        font = self.lesson_title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.lesson_title.setFont(font)
         layout.addWidget(self.lesson_title)
 
         nav = QHBoxLayout()
@@ -67,13 +89,14 @@ class LessonPanel(QWidget):
         self.step_title = QLabel()
         self.step_title.setObjectName("lesson_step_title")
         self.step_title.setWordWrap(True)
-        font = self.step_title.font()
-        font.setBold(True)
-        self.step_title.setFont(font)
         body_layout.addWidget(self.step_title)
         self.text = QTextBrowser()
         self.text.setObjectName("lesson_text")
         self.text.setOpenExternalLinks(False)
+        self.text.setWordWrapMode(WRAP)
+        # the box is as wide as the widest unwrappable line (_fit_text_width); a table's border
+        # may still round one pixel over, which must not bring up a bar
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body_layout.addWidget(self.text, 1)
         body_layout.addWidget(self._build_question())
         split.addWidget(body)
@@ -89,6 +112,7 @@ class LessonPanel(QWidget):
         leave.setObjectName("lesson_leave")
         leave.clicked.connect(self.leaveRequested.emit)
         layout.addWidget(leave)
+        self.scale = 1.0
         self.set_text_scale(1.0)
 
     def _build_question(self) -> QWidget:
@@ -139,14 +163,36 @@ class LessonPanel(QWidget):
         for i, step in enumerate(lesson.steps, start=1):
             self.outline.addItem(f"{i}. {step.title}")
         self.outline.blockSignals(False)
+        self._fit_text_width()
         self.show_step(index)
 
     def set_text_scale(self, scale: float) -> None:
+        """The step's text at TEXT_POINTS × ``scale``; the titles, bold, as large or larger."""
+        self.scale = float(scale)
         font = QFont(self.font())
-        font.setPointSizeF(max(9.0, 11.5 * scale))
+        font.setPointSizeF(max(MIN_POINTS, TEXT_POINTS * scale))
         self.text.setFont(font)
         self.text.document().setDefaultFont(font)
         self.question_label.setFont(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        self.step_title.setFont(bold)
+        title = QFont(bold)
+        title.setPointSizeF(font.pointSizeF() * TITLE_FACTOR)
+        self.lesson_title.setFont(title)
+        self._fit_text_width()
+
+    def _fit_text_width(self) -> None:
+        """The text browser is at least as wide as the widest unwrappable line of any step
+        (with its reveal), plus its margins and a vertical scroll bar: it never scrolls sideways."""
+        if self.lesson is None:
+            self.text.setMinimumWidth(0)
+            return
+        font = self.text.document().defaultFont()
+        widest = max(unwrappable_width(step.text + "\n\n" + (step.reveal or ""), font) for step in self.lesson.steps)
+        chrome = (2 * self.text.document().documentMargin() + 2 * self.text.frameWidth()
+                  + self.text.verticalScrollBar().sizeHint().width())
+        self.text.setMinimumWidth(math.ceil(widest + chrome) + 2)  # + 2: the table borders round up
 
     @property
     def step(self):
@@ -174,6 +220,7 @@ class LessonPanel(QWidget):
         self.feedback.clear()
         for button in self.choice_group.buttons():
             self.choice_group.removeButton(button)
+            button.hide()  # at once: deleteLater waits for the event loop
             button.deleteLater()
         if question is None:
             return

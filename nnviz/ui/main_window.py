@@ -3,6 +3,11 @@
 The window is the shell: it lays the widgets out, keeps the settings and the theme, and
 turns the controller's frozen states into pictures through the ViewSet (draw.views).
 Files live in ui.file_actions, lesson mode in ui.lesson_mode, the instruments in ui.docks.
+
+Room: the three columns (left panel, network, plots) each keep their minimum width at the
+current font (presentation scale makes it 1.5× larger); when the window is too narrow for
+all three, the left panel is collapsed (View → Controls, or the toolbar button, brings it
+back, and the plots make way for it), so no control is ever cut off.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox,
     QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
@@ -46,6 +51,22 @@ AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
 PLOT_MIN_SIZE = (180, 120)  # px: each plot of the right-hand column keeps at least this
 LOSS_MIN_HEIGHT = 150  # px: the loss plot stacks two (loss, accuracy) under a title row
+WINDOW_SIZE = (1440, 880)  # the first start's size, if the screen holds it
+MIN_WINDOW_WIDTH = 640  # px: below the columns' minimums the left panel collapses instead
+
+
+class SidePanelScroll(QScrollArea):
+    """The controls' scroll area: it scrolls vertically only, so it is never narrower than
+    its contents' minimum width at the current font (plus the scroll bar)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = inner.minimumSizeHint().width() + bar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +74,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.setWindowTitle("nnviz")
-        self.resize(1440, 880)
+        self.setMinimumWidth(MIN_WINDOW_WIDTH)  # explicit: the columns' minimums never widen the window
+        self._controls_wanted, self._controls_forced = True, False
         self.controller = SessionController(stored_problem(self.settings))
         self._rate_mark = (time.perf_counter(), 0)
         self.steps_per_second = 0.0
@@ -65,6 +87,7 @@ class MainWindow(QMainWindow):
         self.actions_ = build_actions(self, self._callbacks())
         self._build_menus()
         self._build_central()
+        self._fit_to_screen()
         self.docks = InstrumentDocks(self, self.canvas)
         self.lessons = LessonMode(self)
         self.files = FileActions(self, self.controller, self.settings, self.recent_menu)
@@ -126,13 +149,22 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for key in TOOLBAR:
             toolbar.addSeparator() if key is None else toolbar.addAction(self.actions_[key])
+        # the way back to a left panel collapsed for room (a narrow window, presentation scale)
+        self.controls_action = QAction("&Controls", self, checkable=True, checked=True)
+        self.controls_action.setObjectName("action_controls")
+        self.controls_action.setToolTip("Show the control panel (or the lesson) on the left")
+        self.controls_action.toggled.connect(self._on_controls_toggled)
+        view_menu = next(a.menu() for a in bar.actions() if a.text() == "&View")
+        view_menu.addSeparator()
+        view_menu.addAction(self.controls_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.controls_action)
 
     def _build_central(self) -> None:
         self.controls = ControlPanel(self.actions_)
-        scroll = QScrollArea()
+        scroll = SidePanelScroll()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lesson_panel = LessonPanel()
         self.left = QStackedWidget()
@@ -157,14 +189,18 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.canvas, 1)
         self.transport = TransportBar(self.controller, self.settings)
         centre_layout.addWidget(self.transport)
+        self.centre = centre
 
         # The plots (pyqtgraph) are built right after the window's first paint: importing
         # pyqtgraph costs ~0.35 s, so the window shows up without waiting for it.
         plots = QWidget()
+        self.plots_column = plots
         self.plots_layout = QVBoxLayout(plots)
         self.plots_layout.setContentsMargins(4, 4, 4, 4)
         self.activation_layer = QComboBox()
         self.activation_layer.setObjectName("activation_layer")
+        self.activation_layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.activation_layer.setMinimumContentsLength(8)  # "hidden l…": the plot column stays narrow
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
@@ -174,6 +210,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([310, 700, 430])
+        for i in (1, 2):  # only the left panel collapses (fit_columns); the others keep their minimum
+            self.splitter.setCollapsible(i, False)
+        self.splitter.installEventFilter(self)  # a column's minimum changed (a wider layer bar, a lesson)
         self.setCentralWidget(self.splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -214,6 +253,7 @@ class MainWindow(QMainWindow):
         for plot in (self.boundary_plot, self.activation_plot):  # the instrument docks never squash a plot
             plot.setMinimumSize(*PLOT_MIN_SIZE)
         self.loss_plot.setMinimumSize(PLOT_MIN_SIZE[0], LOSS_MIN_HEIGHT)
+        self._scale_plots()
         self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
         self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot)
@@ -225,8 +265,10 @@ class MainWindow(QMainWindow):
         if self.lessons.active:  # opened before the docks existed: they are put away now
             self.docks.set_lesson_mode(True)
             self.lessons.show_state()
+            self.fit_columns()
             return
         self._update_plots()
+        self.fit_columns()  # the plot column has its minimum width now
 
     def _connect(self) -> None:
         c = self.controller
@@ -383,13 +425,70 @@ class MainWindow(QMainWindow):
                 plot.set_theme(theme)
         self.docks.set_theme(theme)
 
+    @property
+    def font_scale(self) -> float:
+        return PRESENTATION_SCALE if self.actions_["presentation"].isChecked() else 1.0
+
     def set_presentation(self, on: bool) -> None:
+        """Everything's text at PRESENTATION_SCALE (or back at 1): the widgets through the
+        window's font, the lesson text, the canvas and the plots (pyqtgraph draws its own)."""
         scale = PRESENTATION_SCALE if on else 1.0
-        self.lesson_panel.set_text_scale(scale)
         font = QFont(QApplication.font())
         font.setPointSizeF(self._base_point_size * scale)
         self.setFont(font)
+        for box in self.findChildren(QComboBox):  # a font change keeps a combo's old minimum size; a style change clears it
+            QApplication.sendEvent(box, QEvent(QEvent.Type.StyleChange))
+        self.lesson_panel.set_text_scale(scale)
         self.canvas.set_font_scale(scale)
+        self._scale_plots()
+        self.fit_columns()
+
+    def _scale_plots(self) -> None:
+        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
+            if plot is not None:
+                plot.set_font_scale(self.font_scale)
+
+    # ---- room -----------------------------------------------------------------------------------
+
+    def _fit_to_screen(self) -> None:
+        """The first size: WINDOW_SIZE, within the screen's available area (a 1280×720 projector)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(*WINDOW_SIZE)
+            return
+        area = screen.availableGeometry()
+        self.resize(max(min(WINDOW_SIZE[0], area.width()), MIN_WINDOW_WIDTH), min(WINDOW_SIZE[1], area.height()))
+
+    def _column_width(self, widget: QWidget) -> int:
+        return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+
+    def fit_columns(self) -> None:
+        """Show the left panel when it is wanted (View → Controls) and the three columns'
+        minimum widths fit the window; else collapse it. Asked for in a window too narrow
+        for all three, it is shown and the plots make way for it."""
+        handle = self.splitter.handleWidth()
+        left, centre, plots = (self._column_width(w) + handle for w in (self.left, self.centre, self.plots_column))
+        room = self.splitter.width() if self.splitter.isVisible() else self.width()
+        fits = left + centre + plots <= room
+        if fits:
+            self._controls_forced = False
+        in_lesson = self.left.currentWidget() is self.lesson_panel  # the lesson's text always stays
+        show_left = in_lesson or (self._controls_wanted and (fits or self._controls_forced))
+        self.left.setVisible(show_left)
+        self.plots_column.setVisible(fits or not show_left)
+        if show_left and self.splitter.sizes()[0] < left - handle:  # never narrower than its contents
+            sizes = self.splitter.sizes()
+            sizes[1] = max(sizes[1] - (left - handle - sizes[0]), 0)
+            sizes[0] = left - handle
+            self.splitter.setSizes(sizes)
+        self.controls_action.blockSignals(True)
+        self.controls_action.setChecked(show_left)
+        self.controls_action.blockSignals(False)
+
+    def _on_controls_toggled(self, on: bool) -> None:
+        self._controls_wanted = on
+        self._controls_forced = on  # asked for now: shown even if the plots must make way
+        self.fit_columns()
 
     def set_fullscreen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
@@ -407,13 +506,26 @@ class MainWindow(QMainWindow):
             self.actions_[key].setEnabled(on)
         for key in FREE_KEYS:
             self.actions_[key].setEnabled(not on)
+        self.fit_columns()  # a lesson keeps its text beside the network, however narrow the window
 
     # ---- Qt events ------------------------------------------------------------------------------
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._fit_columns_safely()
         if self.blank_overlay.isVisible():
             self.blank_overlay.setGeometry(self.rect())
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_columns_safely()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns_safely(self) -> None:
+        try:  # called from Qt virtuals: an exception must not escape them
+            self.fit_columns()
+        except Exception:
+            log.exception("fitting the columns failed")
 
     def closeEvent(self, event) -> None:
         self.controller.shutdown()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QSizePolicy, QSlider, QWidget
 
 from nnviz.app.pace import MAX_POSITION, RateMeter, rate_at, rate_text
@@ -29,12 +29,22 @@ WIDEST = {"speed": "1,000 steps/s", "achieved": "12,345 steps/s · 2,469 epochs/
           "frame": "◀ step 1,234,567 · 10,000/10,000"}  # the labels' widths: numbers never make the bar jump
 
 
-def _fixed_label(name: str, widest: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest))
-    label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-    return label
+class FixedLabel(QLabel):
+    """A label as wide as ``widest`` in its current font (it grows with presentation scale),
+    whatever it shows: a changing number never makes the bar jump."""
+
+    def __init__(self, name: str, widest: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.widest = widest
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance(self.widest)), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
 
 def _slider(name: str, tip: str) -> QSlider:
@@ -76,8 +86,8 @@ class TransportBar(QWidget):
                                            "as it goes (logarithmic; a step is one mini-batch update)")
         self.speed.setRange(0, MAX_POSITION)
         self.speed.setPageStep(5)
-        self.speed_label = _fixed_label("play_speed_label", WIDEST["speed"])
-        self.achieved = _fixed_label("achieved_rate", WIDEST["achieved"])
+        self.speed_label = FixedLabel("play_speed_label", WIDEST["speed"])
+        self.achieved = FixedLabel("achieved_rate", WIDEST["achieved"])
         self.achieved.setText("paused")
         self.achieved.setToolTip("The rate Play reaches, measured from the snapshots shown")
         grid.addWidget(QLabel("Speed"), 0, 0)
@@ -87,7 +97,7 @@ class TransportBar(QWidget):
 
         self.scrubber = _slider("timeline_scrubber", "The recorded run: drag back to see the network as it "
                                                      "was (← and → step through the frames)")
-        self.frame_label = _fixed_label("timeline_label", WIDEST["frame"])
+        self.frame_label = FixedLabel("timeline_label", WIDEST["frame"])
         grid.addWidget(QLabel("Timeline"), 1, 0)
         grid.addWidget(self.scrubber, 1, 1, 1, 2)
         grid.addWidget(self.frame_label, 1, 3)

@@ -172,7 +172,8 @@ def test_click_an_edge_while_playing_edits_it_and_resumes(window, qtbot, monkeyp
     es = canvas.edge_set
     k = int(np.flatnonzero((es.layer == 1) & (es.row == 2) & (es.col == 3))[0])
     x0, y0, x1, y1 = es.segments[k]
-    px, py = canvas.to_widget((x0 + x1) / 2, (y0 + y1) / 2)
+    # a third of the way along: the midpoint is where it crosses edge (1, 3, 2)
+    px, py = canvas.to_widget(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3)
     c.play()
     with qtbot.waitSignal(canvas.weightClicked, timeout=2000) as blocker:
         qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(float(px)), round(float(py))))

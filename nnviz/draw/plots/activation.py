@@ -17,7 +17,8 @@ from nnviz.app.saturation import (
 )
 from nnviz.draw.plots.strip import legend_above
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, TITLE_SIZE, cache_decorations, new_plot_widget, style_legend, style_plot, sync_legend,
+    LEGEND_TEXT_SIZE, TEXT_POINTS, TITLE_POINTS, cache_decorations, new_plot_widget, point_size,
+    set_plot_font_scale, style_legend, style_plot, sync_legend,
 )
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.activations import ACTIVATIONS
@@ -39,6 +40,7 @@ class ActivationPlot(QWidget):
     def __init__(self, parent: QWidget | None = None, *, theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._theme = theme
+        self._font_scale = 1.0
         self._name: str | None = None
         self._intervals: list[tuple[float, float]] = []
         self._y_range = (-0.1, 1.1)
@@ -59,6 +61,9 @@ class ActivationPlot(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.disableAutoRange()
         self.plot.showGrid(x=True, y=True, alpha=0.12)
+        # The title spans the left axis too: at presentation scale it would widen the plot beyond its view.
+        self.plot.layout.removeItem(self.plot.titleLabel)
+        self.plot.layout.addItem(self.plot.titleLabel, 0, 0, 1, 2)
 
         self._regions = []
         for _ in range(_REGION_POOL):
@@ -195,13 +200,21 @@ class ActivationPlot(QWidget):
             self._set_title()
         self._legend.update()
 
+    def set_font_scale(self, scale: float) -> None:
+        """Draw the plot's text (ticks, axis labels, title, legend, the saturation label) at ``scale`` × its usual size."""
+        self._font_scale = float(scale)
+        set_plot_font_scale(self.plot, scale)
+        font = QtGui.QFont()
+        font.setPointSizeF(TEXT_POINTS * scale)
+        self.saturation_label.setFont(font)
+
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # a legend, a title and readable curves
 
     # -- internals
 
     def _set_title(self) -> None:
-        self.plot.setTitle(self._title, size=TITLE_SIZE, color=self._theme.plot_text)
+        self.plot.setTitle(self._title, size=point_size(TITLE_POINTS, self._font_scale), color=self._theme.plot_text)
 
     def _update_histogram(self) -> None:
         if self._z is None or self._z.size == 0:

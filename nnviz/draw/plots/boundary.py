@@ -22,7 +22,8 @@ from nnviz.draw.plots.data_line import DataLinePlot
 from nnviz.draw.plots.points import PointItems, check_task
 from nnviz.draw.plots.strip import GAP, legend_above, note_above, set_extra_margins, set_legend_beside, set_note
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, style_legend, style_plot, sync_legend,
+    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, style_legend, style_plot,
+    sync_legend,
 )
 from nnviz.draw.theme import LIGHT, Theme
 
@@ -195,6 +196,12 @@ class BoundaryPlot(QWidget):
         for sample, _ in self._legend.items:
             sample.update()
         self.line.set_theme(theme)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Draw the plot's text (ticks, axis labels, title, legend; the 1-D line too) at ``scale`` × its usual size."""
+        set_plot_font_scale(self.plot, scale)
+        self.line.set_font_scale(scale)
+        self._fit_box()  # wider axes: the data area keeps its shape
 
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # axes, a legend and a readable field

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from nnviz.draw.plots.points import PointItems, check_task
 from nnviz.draw.plots.strip import legend_above, note_above, set_note
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, style_legend, style_plot, sync_legend,
+    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, style_legend, style_plot,
+    sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
 
@@ -155,6 +156,10 @@ class DataLinePlot(QWidget):
             self._curves[0].setPen(pg.mkPen(theme.text, width=2.5))
         for sample, _ in self._legend.items:
             sample.update()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""
+        set_plot_font_scale(self.plot, scale)
 
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)

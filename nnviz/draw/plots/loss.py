@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 
 from nnviz.draw.plots.strip import legend_above
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, as_1d, cache_decorations, fill_with_theme, new_plot_widget, style_legend, style_plot,
-    sync_legend,
+    LEGEND_TEXT_SIZE, as_1d, cache_decorations, fill_with_theme, new_plot_widget, set_plot_font_scale, style_legend,
+    style_plot, sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
 
@@ -198,6 +198,11 @@ class LossPlot(QWidget):
     def curves(self) -> tuple[pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem, pg.PlotDataItem]:
         """(train loss, test loss, train accuracy, test accuracy)."""
         return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve, self.test_acc_curve)
+
+    def set_font_scale(self, scale: float) -> None:
+        """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""
+        for plot in (self.loss_plot, self.acc_plot):  # the header row is widgets: it follows the window's font
+            set_plot_font_scale(plot, scale)
 
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # the header, a legend and a readable curve

@@ -110,7 +110,12 @@ def _place(plot: pg.PlotItem) -> None:
     plot.nnviz_strip = 0.0 if beside else _legend_height(legend)
     if beside and _shown(legend):  # level with the data area's top, below any note
         legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-MARGINS[2], MARGINS[1] + _note_height(note)))
-    if _shown(note):
+    if _shown(note):  # a note longer than the room wraps (a large font): never clipped
+        note.item.setTextWidth(-1)
+        if note.item.boundingRect().width() > room:
+            note.item.setTextWidth(max(room, 1.0))
+        note.updateMin()
+        note.resize(note.minimumSize())
         one_row = beside or not _shown(legend) or note.width() + GAP + legend.width() <= room
         note.setPos(left, MARGINS[1] / 2 if one_row else MARGINS[1] / 2 + legend.height())
         plot.nnviz_strip = max(plot.nnviz_strip, note.height()) if one_row else plot.nnviz_strip + note.height()

@@ -5,7 +5,9 @@ instrument panels) is built and themed with.
 - ``style_plot`` / ``style_legend`` / ``fill_with_theme``: colours from a ``Theme``;
 - ``LegendSample`` and ``sync_legend``: legend entries that follow which items are shown;
 - ``strip``: legends (and a note) in a strip above the data area, so they never cover data;
-- ``cache_decorations``: axes, legends and labels painted once, not every frame.
+- ``cache_decorations``: axes, legends and labels painted once, not every frame;
+- ``set_plot_font_scale``: tick labels, axis labels, title, legend and note at a scale
+  (presentation mode: pyqtgraph draws its own text and ignores the widget's font).
 
 pyqtgraph's global configuration is left untouched (it is process-wide): colours are set
 per widget.
@@ -25,6 +27,8 @@ from nnviz.draw.theme import Theme
 __all__ = [
     "LEFT_AXIS_WIDTH",
     "LEGEND_TEXT_SIZE",
+    "TEXT_POINTS",
+    "TITLE_POINTS",
     "TITLE_SIZE",
     "LegendSample",
     "SparseLogAxis",
@@ -32,13 +36,17 @@ __all__ = [
     "cache_decorations",
     "fill_with_theme",
     "new_plot_widget",
+    "point_size",
+    "set_plot_font_scale",
     "style_legend",
     "style_plot",
     "sync_legend",
 ]
 
-TITLE_SIZE = "10pt"
-LEGEND_TEXT_SIZE = "9pt"
+TITLE_POINTS = 10.0  # a plot title's point size at scale 1
+TEXT_POINTS = 9.0  # tick labels, axis labels, legends and notes at scale 1
+TITLE_SIZE = f"{TITLE_POINTS:g}pt"
+LEGEND_TEXT_SIZE = f"{TEXT_POINTS:g}pt"
 LEFT_AXIS_WIDTH = 52  # fixed, so stacked plots line up and tick labels are never clipped
 
 
@@ -93,6 +101,46 @@ def new_plot_widget(left_axis: pg.AxisItem | None = None) -> pg.PlotWidget:
         plot.getAxis(name).enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
     return widget
+
+
+def point_size(base: float, scale: float) -> str:
+    """A pyqtgraph size string: ``base`` points × ``scale`` ('13.5pt')."""
+    return f"{base * scale:.3g}pt"
+
+
+def set_plot_font_scale(plot: pg.PlotItem, scale: float) -> None:
+    """Draw ``plot``'s tick labels, axis labels, title, legend and strip note at ``scale`` ×
+    their usual size (TEXT_POINTS, TITLE_POINTS); a fixed-width axis widens by ``scale`` too,
+    so its larger tick labels are not clipped. The legend and note strip is fitted again."""
+    tick_font = QtGui.QFont()
+    tick_font.setPointSizeF(TEXT_POINTS * scale)
+    text = point_size(TEXT_POINTS, scale)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=tick_font)
+        axis.labelStyle = {**axis.labelStyle, "font-size": text}
+        if axis.labelText or axis.labelUnits:  # re-rendered with the new size
+            axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix)
+        if axis.fixedWidth is not None:
+            base = getattr(axis, "nnviz_base_width", None) or axis.fixedWidth  # the width at scale 1
+            axis.nnviz_base_width = base
+            axis.setWidth(round(base * scale))
+    title = plot.titleLabel
+    title.setAttr("size", point_size(TITLE_POINTS, scale))
+    if title.text:
+        title.setText(title.text)
+    legend = getattr(plot, "nnviz_legend", None) or plot.legend
+    if legend is not None:
+        legend.opts["labelTextSize"] = text
+        for _, label in legend.items:
+            label.setAttr("size", text)
+            label.setText(label.text)
+    note = getattr(plot, "nnviz_note", None)
+    if note is not None:
+        note.setAttr("size", text)
+        note.setText(note.text)
+    if getattr(plot, "nnviz_watched", False):
+        fit_strip(plot)
 
 
 class LegendSample(ItemSample):

@@ -1,0 +1,115 @@
+"""Re-make the lecture-hall screenshots in docs/ (the real window at 1920×1080 with
+presentation scale on, rendered offscreen): `python docs/screenshots.py`.
+
+Each picture shows one behaviour of the window; the tests named in the README and the
+closing notes check the same behaviour as numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["NNVIZ_SETTINGS"] = str(Path(tempfile.mkdtemp()) / "settings.ini")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+DOCS = Path(__file__).resolve().parent
+SIZE = (1920, 1080)
+
+
+def settle(app, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def new_window(app, size=SIZE, presentation=True, dark=False):
+    from nnviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    settle(app)
+    window.build_plots()
+    if getattr(window, "first_start", None) is not None:
+        window.first_start.dismiss()
+    window.actions_["presentation"].setChecked(presentation)
+    window.actions_["dark"].setChecked(dark)
+    settle(app)
+    return window
+
+
+def save(app, window, name: str) -> None:
+    settle(app)
+    window.grab().save(str(DOCS / name))
+    print(DOCS / name)
+
+
+def lesson(name: str):
+    from nnviz.lessons.catalog import builtin_files
+    from nnviz.lessons.model import load_lesson_file
+
+    return next(load_lesson_file(p) for p in builtin_files() if name in p.name)
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(["nnviz"])
+    app.setStyle("Fusion")
+
+    # 1, 2: a lesson starts clean, and with its question open shows the step's own student
+    w = new_window(app)
+    c = w.controller
+    c.set_problem(replace(c.problem, dataset="spiral", activation="relu", train=replace(c.problem.train, learning_rate=3.0)))
+    c.trainer.train_epochs(5)
+    w.lessons.open(lesson("perceptron"))
+    w.lessons.show_step(0)
+    save(app, w, "lecture-1-lesson-starts-clean.png")
+    w.lessons.show_step(7)
+    save(app, w, "lecture-2-question-open.png")
+    w.lessons.leave()
+
+    # 3: one phase of a 10-sample batch: batch-mean gradients on the edges, sample 3's δ on the nodes
+    c.set_problem(replace(c.problem, dataset="circles", activation="tanh", train=replace(c.problem.train, learning_rate=0.1, batch_size=10)))
+    c.set_granularity("phase")
+    c.step()
+    c.step()
+    c.set_phase_sample(2)
+    w.canvas.set_phase_progress(1.0)
+    save(app, w, "lecture-3-batch-phase.png")
+
+    # 5, 6: slow Play and the timeline scrubbed back
+    c.set_granularity("batch")
+    for _ in range(40):
+        c.step()
+    c.show_frame(len(c.timeline) // 2) if hasattr(c, "show_frame") else None
+    save(app, w, "lecture-6-timeline.png")
+    w.close()
+
+    # 4: a one-input problem gets a 1-D plot (the backprop lesson)
+    w = new_window(app)
+    w.lessons.open(lesson("backprop"))
+    w.lessons.show_step(2)
+    save(app, w, "lecture-4-one-input.png")
+    w.lessons.leave()
+    w.close()
+
+    # 10: the dark theme
+    w = new_window(app, dark=True)
+    save(app, w, "lecture-10-dark.png")
+    w.close()
+
+    # 9: instruments tabbed below, gradient flow in front
+    w = new_window(app)
+    w.docks.docks["gradient_flow"].show()
+    w.controller.step()
+    save(app, w, "lecture-9-instruments.png")
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
