@@ -37,9 +37,11 @@ def new_window(app, size=SIZE, presentation=True, dark=False):
     window.build_plots()
     if getattr(window, "first_start", None) is not None:
         window.first_start.dismiss()
-    window.actions_["presentation"].setChecked(presentation)
-    window.actions_["dark"].setChecked(dark)
+    for key, on in (("presentation", presentation), ("dark", dark)):
+        if window.actions_[key].isChecked() != on:
+            window.actions_[key].trigger()  # as the user's Ctrl+P / Ctrl+D: the action's callback runs
     settle(app)
+    assert window.canvas.painter.font_scale > 1 if presentation else True
     return window
 
 
@@ -74,7 +76,7 @@ def main() -> int:
 
     # 3: one phase of a 10-sample batch: batch-mean gradients on the edges, sample 3's δ on the nodes
     c.set_problem(replace(c.problem, dataset="circles", activation="tanh", train=replace(c.problem.train, learning_rate=0.1, batch_size=10)))
-    c.set_granularity("phase")
+    w.controls.granularity.setCurrentIndex(w.controls.granularity.findData("phase"))  # as the user picks it
     c.step()
     c.step()
     c.set_phase_sample(2)
@@ -82,7 +84,7 @@ def main() -> int:
     save(app, w, "lecture-3-batch-phase.png")
 
     # 5, 6: slow Play and the timeline scrubbed back
-    c.set_granularity("batch")
+    w.controls.granularity.setCurrentIndex(w.controls.granularity.findData("batch"))
     for _ in range(40):
         c.step()
     c.show_frame(len(c.timeline) // 2) if hasattr(c, "show_frame") else None
