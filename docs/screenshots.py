@@ -27,7 +27,7 @@ def settle(app, rounds: int = 30) -> None:
         app.processEvents()
 
 
-def new_window(app, size=SIZE, presentation=True, dark=False):
+def new_window(app, size=SIZE, presentation=True, dark=False, banner=False):
     from nnviz.ui.main_window import MainWindow
 
     window = MainWindow()
@@ -35,7 +35,7 @@ def new_window(app, size=SIZE, presentation=True, dark=False):
     window.show()
     settle(app)
     window.build_plots()
-    if getattr(window, "first_start", None) is not None:
+    if window.first_start is not None and not banner:
         window.first_start.dismiss()
     for key, on in (("presentation", presentation), ("dark", dark)):
         if window.actions_[key].isChecked() != on:
@@ -102,6 +102,18 @@ def main() -> int:
     # 10: the dark theme
     w = new_window(app, dark=True)
     save(app, w, "lecture-10-dark.png")
+    w.close()
+
+    # 11: a first start shows where to begin; Help → Keyboard shortcuts lists every key
+    os.environ["NNVIZ_SETTINGS"] = str(Path(tempfile.mkdtemp()) / "settings.ini")
+    w = new_window(app, presentation=False, banner=True)  # any action (Ctrl+P too) puts the banner away
+    save(app, w, "lecture-11-first-start.png")
+    from nnviz.ui.help import show_shortcuts
+
+    dialog = show_shortcuts(w)
+    settle(app)
+    dialog.grab().save(str(DOCS / "lecture-11-shortcuts.png"))
+    dialog.close()
     w.close()
 
     # 9: instruments tabbed below, gradient flow in front
