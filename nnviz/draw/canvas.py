@@ -230,8 +230,10 @@ class NetworkCanvas(QWidget):
         if hit[0] == "edge":
             l, r, c = self._weight_of(hit[1])
             grads = pa.gradients()
-            return labels.edge_tooltip(pa.weights[l][r, c], l, r, c, None if grads is None else grads[l][r, c])
-        return labels.node_tooltip(hit[1], hit[2], pa.input_names, pa.activation_names, pa.biases, pa.phase)
+            told = grads is not None and labels.gradient_shown(pa.phase, l, pa.active_layer())
+            return labels.edge_tooltip(pa.weights[l][r, c], l, r, c, grads[l][r, c] if told else None)
+        return labels.node_tooltip(hit[1], hit[2], pa.input_names, pa.activation_names, pa.biases, pa.phase,
+                                   pa.active_layer())
 
     def mouseMoveEvent(self, event) -> None:
         pos = event.position()

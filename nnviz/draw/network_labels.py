@@ -184,9 +184,19 @@ def edge_tooltip(weight: float, layer: int, row: int, col: int, grad: float | No
     return "\n".join(lines)
 
 
+def gradient_shown(phase, weight_layer: int, active: float) -> bool:
+    """Whether ∂L/∂w of ``weight_layer`` may be told now: not during the forward pass, and in
+    the backward pass only once it has reached that layer (as the edges are drawn); hover
+    text never runs ahead of the picture (a lesson's open question may ask for it)."""
+    if phase is None or phase.phase == "update":
+        return True
+    return phase.phase == "backward" and weight_layer >= active - REACHED
+
+
 def node_tooltip(l: int, i: int, input_names: Sequence[str], activation_names: Sequence[str],
-                 biases: Sequence[np.ndarray], phase) -> str:
-    """Hover text of node (l, i): an input's name and value, or a neuron's b, z, a and δ."""
+                 biases: Sequence[np.ndarray], phase, active: float = float("inf")) -> str:
+    """Hover text of node (l, i): an input's name and value, or a neuron's b, z, a and δ,
+    each only once the phase's animation (``active``, in layers) has reached it."""
     if l == 0:
         values = node_values(phase)
         return f"input {input_name(i, input_names)}" + (f"\nx = {number(values[0][i], '.4g')}" if values is not None else "")
@@ -194,8 +204,10 @@ def node_tooltip(l: int, i: int, input_names: Sequence[str], activation_names: S
     if phase is not None:
         k = phase.shown
         layer = phase.trace.layers[l - 1]
-        lines.append(f"z = {number(layer.z[k, i], '.4g')}   a = {number(layer.a[k, i], '.4g')}")
-        if layer.delta is not None:
+        if phase.phase != "forward" or l <= active + REACHED:
+            lines.append(f"z = {number(layer.z[k, i], '.4g')}   a = {number(layer.a[k, i], '.4g')}")
+        backward_reached = phase.phase == "update" or (phase.phase == "backward" and l >= active - REACHED)
+        if layer.delta is not None and backward_reached:
             lines.append(f"δ = ∂L/∂z = {number(phase.sample_delta(l - 1)[i], '.4g')}")
         summary = sample_summary(phase)
         if summary:

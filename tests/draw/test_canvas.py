@@ -380,3 +380,32 @@ def test_the_painter_draws_the_canvas_picture_into_any_image_and_rectangle(canva
     p.end()
     assert image.copy(30, 20, *SIZE) == shown
     assert pixel(image, 10, 10) == QColor("black")  # nothing outside the rectangle
+
+
+def test_hover_text_never_runs_ahead_of_the_phase_animation(canvas):
+    """A lesson's open question may ask for a number the animation has not reached yet:
+    hovering must not tell it (z, a in the forward pass; δ and ∂L/∂w before the backward pass)."""
+    _, ds, net, trainer = build(hidden=(3,))
+    show_network(canvas, net, ds, trainer)
+    x, y = trainer.current_batch()
+    p = net.params.copy()
+    trace = net.trace(x[:1], y[:1])
+    output = canvas.hit(*canvas.to_widget(*canvas.layout_.positions[2][0]))
+    hidden = canvas.hit(*canvas.to_widget(*canvas.layout_.positions[1][0]))
+    edge = canvas.hit(*midpoint(canvas, edge_index(canvas.edge_set, 1, 0, 0)))
+    first_edge = canvas.hit(*midpoint(canvas, edge_index(canvas.edge_set, 0, 0, 0)))
+
+    canvas.set_phase(PhaseView("forward", trace, 0, p, p), animate=False)
+    canvas.set_phase_progress(0.5)  # the forward pass has reached hidden layer 1, not the output
+    assert "z = " in canvas.tooltip_text(hidden) and "z = " not in canvas.tooltip_text(output)
+    assert "δ" not in canvas.tooltip_text(output) and "∂L/∂w" not in canvas.tooltip_text(edge)
+
+    canvas.set_phase(PhaseView("backward", trace, 0, p, p), animate=False)
+    canvas.set_phase_progress(0.25)  # the backward pass has reached the output layer only
+    assert "δ = ∂L/∂z" in canvas.tooltip_text(output) and "δ" not in canvas.tooltip_text(hidden)
+    assert "∂L/∂w" not in canvas.tooltip_text(edge)
+    canvas.set_phase_progress(0.5)  # … then hidden layer 1 and the weights into the output
+    assert "δ = ∂L/∂z" in canvas.tooltip_text(hidden) and "∂L/∂w" in canvas.tooltip_text(edge)
+    assert "∂L/∂w" not in canvas.tooltip_text(first_edge)
+    canvas.set_phase_progress(1.0)
+    assert "δ = ∂L/∂z" in canvas.tooltip_text(hidden) and "∂L/∂w" in canvas.tooltip_text(first_edge)
