@@ -16,33 +16,29 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox,
-    QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
 )
 
 from nnviz import __version__
 from nnviz.app.problem import Problem
 from nnviz.app.training import snapshot_parts
-from nnviz.draw.canvas import NetworkCanvas
 from nnviz.draw.theme import theme_named
-from nnviz.draw.views import ViewSet
 from nnviz.engine.errors import NnvizError
-from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, MENUS, TOOLBAR, build_actions, set_play_icon
+from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, build_actions, set_play_icon
+from nnviz.ui.columns import ColumnFitter, fit_to_screen
 from nnviz.ui.controller import SessionController
-from nnviz.ui.controls import ControlPanel
+from nnviz.ui.window_layout import build_central, build_menus
 from nnviz.ui.docks import InstrumentDocks
 from nnviz.ui.file_actions import FileActions
 from nnviz.ui.first_start import FirstStartBanner
 from nnviz.ui.help import show_guide, show_shortcuts
-from nnviz.ui.layer_bar import LayerBar, edited_hidden
+from nnviz.ui.layer_bar import edited_hidden
 from nnviz.ui.lesson_mode import LessonMode
-from nnviz.ui.lesson_panel import LessonPanel
 from nnviz.ui.palette import apply_palette
 from nnviz.ui.settings import Settings
-from nnviz.ui.transport_bar import TransportBar
 from nnviz.ui.window_settings import restore_view_settings, save_view_settings, stored_problem
 
 log = logging.getLogger(__name__)
@@ -51,22 +47,6 @@ AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
 PLOT_MIN_SIZE = (180, 120)  # px: each plot of the right-hand column keeps at least this
 LOSS_MIN_HEIGHT = 150  # px: the loss plot stacks two (loss, accuracy) under a title row
-WINDOW_SIZE = (1440, 880)  # the first start's size, if the screen holds it
-MIN_WINDOW_WIDTH = 640  # px: below the columns' minimums the left panel collapses instead
-
-
-class SidePanelScroll(QScrollArea):
-    """The controls' scroll area: it scrolls vertically only, so it is never narrower than
-    its contents' minimum width at the current font (plus the scroll bar)."""
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        inner = self.widget()
-        if inner is None:
-            return hint
-        bar = self.verticalScrollBar().sizeHint().width()
-        width = inner.minimumSizeHint().width() + bar + 2 * self.frameWidth()
-        return QSize(max(hint.width(), width), hint.height())
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +54,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.setWindowTitle("nnviz")
-        self.setMinimumWidth(MIN_WINDOW_WIDTH)  # explicit: the columns' minimums never widen the window
-        self._controls_wanted, self._controls_forced = True, False
         self.controller = SessionController(stored_problem(self.settings))
         self._rate_mark = (time.perf_counter(), 0)
         self.steps_per_second = 0.0
@@ -85,9 +63,12 @@ class MainWindow(QMainWindow):
         self.boundary_plot = self.loss_plot = self.activation_plot = None
 
         self.actions_ = build_actions(self, self._callbacks())
-        self._build_menus()
-        self._build_central()
-        self._fit_to_screen()
+        build_menus(self)
+        build_central(self)
+        self.canvas.painted.connect(self._after_first_paint)
+        fit_to_screen(self)
+        self.columns = ColumnFitter(self.splitter, self.left, self.centre, self.plots_column, self.lesson_panel,
+                                    self.controls_action)
         self.docks = InstrumentDocks(self, self.canvas)
         self.lessons = LessonMode(self)
         self.files = FileActions(self, self.controller, self.settings, self.recent_menu)
@@ -130,96 +111,6 @@ class MainWindow(QMainWindow):
             "lesson_last": lambda: self.lesson_panel.go_last(),
             "blank": lambda on: self.lessons.set_blank(on), "leave_lesson": lambda: self.lessons.leave(),
         }
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        for title, keys in MENUS.items():
-            menu = bar.addMenu(title)
-            for key in keys:
-                menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
-                if key == "save":
-                    self.recent_menu = menu.addMenu("Open &recent")
-            if title == "&Lessons":  # the built-in lessons are read when the menu first opens
-                menu.aboutToShow.connect(lambda m=menu: self.lessons.add_builtin_lessons(m))
-        # Instruments (filled once the plots exist) goes before Help
-        self.instruments_menu = QMenu("&Instruments", self)
-        bar.insertMenu(bar.actions()[-1], self.instruments_menu)
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for key in TOOLBAR:
-            toolbar.addSeparator() if key is None else toolbar.addAction(self.actions_[key])
-        # the way back to a left panel collapsed for room (a narrow window, presentation scale)
-        self.controls_action = QAction("&Controls", self, checkable=True, checked=True)
-        self.controls_action.setObjectName("action_controls")
-        self.controls_action.setToolTip("Show the control panel (or the lesson) on the left")
-        self.controls_action.toggled.connect(self._on_controls_toggled)
-        view_menu = next(a.menu() for a in bar.actions() if a.text() == "&View")
-        view_menu.addSeparator()
-        view_menu.addAction(self.controls_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.controls_action)
-
-    def _build_central(self) -> None:
-        self.controls = ControlPanel(self.actions_)
-        scroll = SidePanelScroll()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.lesson_panel = LessonPanel()
-        self.left = QStackedWidget()
-        self.left.addWidget(scroll)
-        self.left.addWidget(self.lesson_panel)
-
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.setSpacing(0)
-        self.banner = QLabel()
-        self.banner.setObjectName("divergence_banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel { background: #b3261e; color: white; padding: 8px 12px; font-weight: bold; }")
-        self.banner.hide()
-        centre_layout.addWidget(self.banner)
-        self.layer_bar = LayerBar()
-        centre_layout.addWidget(self.layer_bar)
-        self.canvas = NetworkCanvas()
-        self.canvas.painted.connect(self._after_first_paint)
-        self.views = ViewSet(self.canvas)
-        centre_layout.addWidget(self.canvas, 1)
-        self.transport = TransportBar(self.controller, self.settings)
-        centre_layout.addWidget(self.transport)
-        self.centre = centre
-
-        # The plots (pyqtgraph) are built right after the window's first paint: importing
-        # pyqtgraph costs ~0.35 s, so the window shows up without waiting for it.
-        plots = QWidget()
-        self.plots_column = plots
-        self.plots_layout = QVBoxLayout(plots)
-        self.plots_layout.setContentsMargins(4, 4, 4, 4)
-        self.activation_layer = QComboBox()
-        self.activation_layer.setObjectName("activation_layer")
-        self.activation_layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.activation_layer.setMinimumContentsLength(8)  # "hidden l…": the plot column stays narrow
-
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.left)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(plots)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([310, 700, 430])
-        for i in (1, 2):  # only the left panel collapses (fit_columns); the others keep their minimum
-            self.splitter.setCollapsible(i, False)
-        self.splitter.installEventFilter(self)  # a column's minimum changed (a wider layer bar, a lesson)
-        self.setCentralWidget(self.splitter)
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
-        self.blank_overlay = QWidget(self)
-        self.blank_overlay.setObjectName("blank_overlay")
-        self.blank_overlay.setStyleSheet("background: black;")
-        self.blank_overlay.hide()
 
     @property
     def plots_ready(self) -> bool:
@@ -448,47 +339,8 @@ class MainWindow(QMainWindow):
             if plot is not None:
                 plot.set_font_scale(self.font_scale)
 
-    # ---- room -----------------------------------------------------------------------------------
-
-    def _fit_to_screen(self) -> None:
-        """The first size: WINDOW_SIZE, within the screen's available area (a 1280×720 projector)."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is None:
-            self.resize(*WINDOW_SIZE)
-            return
-        area = screen.availableGeometry()
-        self.resize(max(min(WINDOW_SIZE[0], area.width()), MIN_WINDOW_WIDTH), min(WINDOW_SIZE[1], area.height()))
-
-    def _column_width(self, widget: QWidget) -> int:
-        return max(widget.minimumSizeHint().width(), widget.minimumWidth())
-
     def fit_columns(self) -> None:
-        """Show the left panel when it is wanted (View → Controls) and the three columns'
-        minimum widths fit the window; else collapse it. Asked for in a window too narrow
-        for all three, it is shown and the plots make way for it."""
-        handle = self.splitter.handleWidth()
-        left, centre, plots = (self._column_width(w) + handle for w in (self.left, self.centre, self.plots_column))
-        room = self.splitter.width() if self.splitter.isVisible() else self.width()
-        fits = left + centre + plots <= room
-        if fits:
-            self._controls_forced = False
-        in_lesson = self.left.currentWidget() is self.lesson_panel  # the lesson's text always stays
-        show_left = in_lesson or (self._controls_wanted and (fits or self._controls_forced))
-        self.left.setVisible(show_left)
-        self.plots_column.setVisible(fits or not show_left)
-        if show_left and self.splitter.sizes()[0] < left - handle:  # never narrower than its contents
-            sizes = self.splitter.sizes()
-            sizes[1] = max(sizes[1] - (left - handle - sizes[0]), 0)
-            sizes[0] = left - handle
-            self.splitter.setSizes(sizes)
-        self.controls_action.blockSignals(True)
-        self.controls_action.setChecked(show_left)
-        self.controls_action.blockSignals(False)
-
-    def _on_controls_toggled(self, on: bool) -> None:
-        self._controls_wanted = on
-        self._controls_forced = on  # asked for now: shown even if the plots must make way
-        self.fit_columns()
+        self.columns.fit()
 
     def set_fullscreen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
@@ -512,20 +364,9 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_columns_safely()
+        self.columns.fit_safely()
         if self.blank_overlay.isVisible():
             self.blank_overlay.setGeometry(self.rect())
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.splitter and event.type() == QEvent.Type.LayoutRequest:
-            self._fit_columns_safely()
-        return super().eventFilter(watched, event)
-
-    def _fit_columns_safely(self) -> None:
-        try:  # called from Qt virtuals: an exception must not escape them
-            self.fit_columns()
-        except Exception:
-            log.exception("fitting the columns failed")
 
     def closeEvent(self, event) -> None:
         self.controller.shutdown()

@@ -1,0 +1,101 @@
+"""Room for the window's three columns (left panel, network, plots) on any screen.
+
+The left panel collapses when the three columns' minimum widths do not fit (a 1280×720
+projector with presentation scale); View → Controls brings it back, and then the plots
+make way. In lesson mode the lesson's text always stays.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QWidget
+
+log = logging.getLogger(__name__)
+WINDOW_SIZE = (1440, 880)  # the first start's size, if the screen holds it
+MIN_WINDOW_WIDTH = 640  # px: below the columns' minimums the left panel collapses instead
+
+
+class SidePanelScroll(QScrollArea):
+    """The controls' scroll area: it scrolls vertically only, so it is never narrower than
+    its contents' minimum width at the current font (plus the scroll bar)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = inner.minimumSizeHint().width() + bar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
+
+
+def fit_to_screen(window: QMainWindow) -> None:
+    """The first size: WINDOW_SIZE, within the screen's available area."""
+    window.setMinimumWidth(MIN_WINDOW_WIDTH)  # explicit: the columns' minimums never widen the window
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(*WINDOW_SIZE)
+        return
+    area = screen.availableGeometry()
+    window.resize(max(min(WINDOW_SIZE[0], area.width()), MIN_WINDOW_WIDTH), min(WINDOW_SIZE[1], area.height()))
+
+
+def _column_width(widget: QWidget) -> int:
+    return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+
+
+class ColumnFitter(QObject):
+    """Shows or collapses ``left`` (a QStackedWidget whose ``lesson`` page always stays) so
+    that the splitter's three columns fit; ``action`` is View → Controls."""
+
+    def __init__(self, splitter: QSplitter, left, centre: QWidget, plots: QWidget, lesson: QWidget,
+                 action: QAction):
+        super().__init__(splitter)
+        self.splitter, self.left, self.centre, self.plots, self.lesson = splitter, left, centre, plots, lesson
+        self.action = action
+        self.wanted, self.forced = True, False
+        action.toggled.connect(self.on_controls_toggled)
+        splitter.installEventFilter(self)  # a column's minimum changed (a wider layer bar, a lesson)
+
+    def fit(self) -> None:
+        """Show the left panel when it is wanted and the columns' minimum widths fit;
+        else collapse it. Asked for in a window too narrow for all three, it is shown and
+        the plots make way for it."""
+        splitter = self.splitter
+        handle = splitter.handleWidth()
+        left, centre, plots = (_column_width(w) + handle for w in (self.left, self.centre, self.plots))
+        room = splitter.width() if splitter.isVisible() else splitter.window().width()
+        fits = left + centre + plots <= room
+        if fits:
+            self.forced = False
+        in_lesson = self.left.currentWidget() is self.lesson  # the lesson's text always stays
+        show_left = in_lesson or (self.wanted and (fits or self.forced))
+        self.left.setVisible(show_left)
+        self.plots.setVisible(fits or not show_left)
+        if show_left and splitter.sizes()[0] < left - handle:  # never narrower than its contents
+            sizes = splitter.sizes()
+            sizes[1] = max(sizes[1] - (left - handle - sizes[0]), 0)
+            sizes[0] = left - handle
+            splitter.setSizes(sizes)
+        self.action.blockSignals(True)
+        self.action.setChecked(show_left)
+        self.action.blockSignals(False)
+
+    def fit_safely(self) -> None:
+        try:  # called from Qt virtuals: an exception must not escape them
+            self.fit()
+        except Exception:
+            log.exception("fitting the columns failed")
+
+    def on_controls_toggled(self, on: bool) -> None:
+        self.wanted = on
+        self.forced = on  # asked for now: shown even if the plots must make way
+        self.fit()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_safely()
+        return super().eventFilter(watched, event)
