@@ -59,16 +59,22 @@ def test_the_contrast_formula():
 
 
 @pytest.fixture
-def dark_fusion(qapp):
-    """The app with the Fusion style and the dark theme's palette; light again afterwards."""
+def fusion(qapp):
+    """The app with the Fusion style, as `nnviz` runs it (ui/app.py); the old style afterwards."""
     before = qapp.style().name()
     if before.lower() != "fusion":
         qapp.setStyle("Fusion")
-    apply_palette(DARK)
     yield qapp
-    apply_palette(LIGHT)
     if before.lower() != "fusion":
         qapp.setStyle(before)
+
+
+@pytest.fixture
+def dark_fusion(fusion):
+    """Fusion with the dark theme's palette; light again afterwards."""
+    apply_palette(DARK)
+    yield fusion
+    apply_palette(LIGHT)
 
 
 @pytest.fixture
@@ -176,10 +182,9 @@ def test_the_light_theme_drops_the_dark_class_palettes(qtbot, dark_fusion):
     assert box.palette().color(window_role) == QApplication.style().standardPalette().color(window_role)
 
 
-def test_the_dark_window_s_own_check_boxes_stand_out(window, qtbot):
+def test_the_dark_window_s_own_check_boxes_stand_out(fusion, window, qtbot):
     """In the real window (its scroll area, group boxes and menus), switched to dark."""
-    if QApplication.style().name().lower() != "fusion":
-        pytest.skip("the dark palette is made for Fusion")
+    assert QApplication.style().name().lower() == "fusion"
     window.actions_["dark"].trigger()
     try:
         box = window.controls.standardize
