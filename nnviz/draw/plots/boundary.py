@@ -19,11 +19,10 @@ from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from nnviz.draw.colormaps import class_field_rgb, diverging_lut
 from nnviz.draw.plots.data_line import DataLinePlot
-from nnviz.draw.plots.points import PointItems, check_task
+from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task
 from nnviz.draw.plots.strip import GAP, legend_above, note_above, set_extra_margins, set_legend_beside, set_note
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, style_legend, style_plot,
-    sync_legend,
+    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, sync_legend,
 )
 from nnviz.draw.theme import LIGHT, Theme
 
@@ -47,7 +46,7 @@ class SmoothImageItem(pg.ImageItem):
         super().paint(painter, *args)
 
 
-class BoundaryPlot(QWidget):
+class BoundaryPlot(PointsPlotMixin, QWidget):
     """The data plot: the 2-D input plane (``plot``) or, after ``show_line(True)``, the
     1-input line (``line``). See the module docstring."""
 
@@ -171,30 +170,11 @@ class BoundaryPlot(QWidget):
         self._show_note()
         self._fit_box()  # the note may take a row of the plot's height
 
-    def marker(self) -> tuple[np.ndarray | None, str]:
-        """(the ringed point (2,) or None, the text shown with it)."""
-        shown = self._points.marker_shown()
-        return shown, self._marker_text if shown is not None else ""
-
     def field_image(self) -> pg.ImageItem:
         return self._image
 
-    def point_items(self) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
-        """(train, test) scatter items."""
-        return self._points.train, self._points.test
-
-    def legend(self) -> pg.LegendItem:
-        return self._legend
-
     def set_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        self._plot_widget.setBackground(theme.background)
-        style_plot(self.plot, theme)
-        style_legend(self._legend, theme)
-        self._points.set_theme(theme)
-        self._show_note()
-        for sample, _ in self._legend.items:
-            sample.update()
+        self.style_frame(theme)
         self.line.set_theme(theme)
 
     def set_font_scale(self, scale: float) -> None:

@@ -15,11 +15,10 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from nnviz.draw.plots.points import PointItems, check_task
+from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task
 from nnviz.draw.plots.strip import legend_above, note_above, set_note
 from nnviz.draw.plots.toolkit import (
-    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, style_legend, style_plot,
-    sync_legend,
+    LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
 
@@ -34,7 +33,7 @@ def axis_name(name: str) -> str:
     return "x" + name[1:].translate(digits) if name[:1] == "x" and name[1:].isdigit() else name
 
 
-class DataLinePlot(QWidget):
+class DataLinePlot(PointsPlotMixin, QWidget):
     """x against the target and the prediction of a 1-input network (module docstring)."""
 
     def __init__(self, parent: QWidget | None = None, *, theme: Theme = LIGHT) -> None:
@@ -135,27 +134,10 @@ class DataLinePlot(QWidget):
         self._marker_text = text if x is not None else ""
         self._show_note()
 
-    def marker(self) -> tuple[np.ndarray | None, str]:
-        shown = self._points.marker_shown()
-        return shown, self._marker_text if shown is not None else ""
-
-    def point_items(self) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
-        return self._points.train, self._points.test
-
-    def legend(self) -> pg.LegendItem:
-        return self._legend
-
     def set_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        self._plot_widget.setBackground(theme.background)
-        style_plot(self.plot, theme)
-        style_legend(self._legend, theme)
-        self._points.set_theme(theme)
-        self._show_note()
         if self._task != "multiclass" and self._curves:
             self._curves[0].setPen(pg.mkPen(theme.text, width=2.5))
-        for sample, _ in self._legend.items:
-            sample.update()
+        self.style_frame(theme)
 
     def set_font_scale(self, scale: float) -> None:
         """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui
 
 from nnviz.draw.colormaps import diverging_lut
+from nnviz.draw.plots.toolkit import style_legend, style_plot
 from nnviz.draw.theme import CLASS_COLORS, NEGATIVE_COLOR, POSITIVE_COLOR, Theme
 
 __all__ = ["TASKS", "PointItems", "check_task"]
@@ -113,3 +114,32 @@ class PointItems:
         for item in (self.train, self.test):
             item.setBrush(neutral)
         self.marker.setPen(pg.mkPen(theme.highlight, width=3.0))
+
+
+class PointsPlotMixin:
+    """What the data plots (BoundaryPlot, DataLinePlot) share: the ringed sample, the point
+    items, the legend and the theme of their frame. A plot using it sets ``plot``,
+    ``_plot_widget``, ``_legend``, ``_points`` (PointItems), ``_marker_text`` and ``_show_note()``."""
+
+    def marker(self) -> tuple[np.ndarray | None, str]:
+        """(the ringed point or None, the text shown with it)."""
+        shown = self._points.marker_shown()
+        return shown, self._marker_text if shown is not None else ""
+
+    def point_items(self) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
+        """(train, test) scatter items."""
+        return self._points.train, self._points.test
+
+    def legend(self) -> pg.LegendItem:
+        return self._legend
+
+    def style_frame(self, theme: Theme) -> None:
+        """Background, axes, legend, points and note in ``theme`` (legend samples repainted)."""
+        self._theme = theme
+        self._plot_widget.setBackground(theme.background)
+        style_plot(self.plot, theme)
+        style_legend(self._legend, theme)
+        self._points.set_theme(theme)
+        self._show_note()
+        for sample, _ in self._legend.items:
+            sample.update()
