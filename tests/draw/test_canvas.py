@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from nnviz.engine.activations import get_activation  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 from nnviz.engine.trainer import Snapshot, Trainer  # noqa: E402
-from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 from nnviz.draw.network_painter import DEFAULT_EDGE_LIMIT, NetworkPainter  # noqa: E402
 from nnviz.draw.theme import THEMES  # noqa: E402
 from nnviz.app.stepping import PhaseView  # noqa: E402
@@ -24,7 +23,6 @@ from nnviz.draw.colormaps import output_range  # noqa: E402
 from nnviz.app.problem import Problem  # noqa: E402
 from nnviz.lessons.model import Highlight  # noqa: E402
 
-SIZE = (800, 500)
 
 
 @pytest.fixture(autouse=True)
@@ -33,16 +31,6 @@ def paint_errors(caplog):
     yield
     errors = [r.getMessage() for r in caplog.records if r.name == "nnviz.draw.canvas" and r.levelname == "ERROR"]
     assert not errors, errors
-
-
-@pytest.fixture
-def canvas(qtbot):
-    c = NetworkCanvas()
-    qtbot.addWidget(c)
-    c.resize(*SIZE)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
 
 
 def build(hidden=(3,), samples=100):
@@ -141,7 +129,7 @@ def test_positive_edges_are_blue_and_negative_ones_orange(canvas):
         assert r > b + 100, (r, g, b)
     background = QColor(THEMES["light"].background)
     image = canvas.grab().toImage()
-    assert pixel(image, 5, SIZE[1] / 2) == background
+    assert pixel(image, 5, canvas.height() / 2) == background
 
     edges = two_one(canvas, [-2.0, 2.0])  # flipping the signs flips the colours
     first, second = edge_colours(canvas, edges)
@@ -368,17 +356,18 @@ def test_the_painter_draws_the_canvas_picture_into_any_image_and_rectangle(canva
     show_network(canvas, net, ds, trainer)
     canvas.set_highlight(nodes=((1, 0),), edges=((0, 0, 0),), layers=(2,))
     shown = canvas.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    size = (canvas.width(), canvas.height())
     painter = NetworkPainter()
     painter.set_architecture(net.layers, net.activation_names, ds.feature_names)
     painter.set_weights(net.weights, net.biases)
     painter.set_highlight(nodes=((1, 0),), edges=((0, 0, 0),), layers=(2,))
-    image = QImage(SIZE[0] + 30, SIZE[1] + 20, QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(size[0] + 30, size[1] + 20, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("black"))
     p = QPainter(image)
     p.setFont(canvas.font())  # the widget paints in its own font
-    painter.paint(p, QRectF(30, 20, *SIZE))
+    painter.paint(p, QRectF(30, 20, *size))
     p.end()
-    assert image.copy(30, 20, *SIZE) == shown
+    assert image.copy(30, 20, *size) == shown
     assert pixel(image, 10, 10) == QColor("black")  # nothing outside the rectangle
 
 

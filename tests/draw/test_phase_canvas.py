@@ -12,23 +12,11 @@ pytest.importorskip("pytestqt")
 from PySide6.QtGui import QColor  # noqa: E402
 
 from nnviz.app.stepping import PhaseView, sample_losses  # noqa: E402
-from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 from nnviz.draw.theme import LIGHT  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
 
-SIZE = (800, 500)
 X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -2.0], [2.0, 1.0]])
 Y = np.array([[1.0], [0.0], [1.0], [0.0]])
-
-
-@pytest.fixture
-def canvas(qtbot):
-    c = NetworkCanvas()
-    qtbot.addWidget(c)
-    c.resize(*SIZE)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
 
 
 def relu_network() -> Network:
