@@ -30,6 +30,7 @@ from nnviz.draw import geometry as geo
 from nnviz.draw import network_labels as labels
 from nnviz.draw.network_painter import NetworkPainter
 from nnviz.draw.theme import Theme
+from nnviz.draw.virtuals import qt_virtual
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ class NetworkCanvas(QWidget):
         return labels.node_tooltip(hit[1], hit[2], pa.input_names, pa.activation_names, pa.biases, pa.phase,
                                    pa.active_layer())
 
+    @qt_virtual("NetworkCanvas: mouseMoveEvent failed")
     def mouseMoveEvent(self, event) -> None:
         pos = event.position()
         if self._drag_from is not None and event.buttons() & Qt.MouseButton.LeftButton:
@@ -255,6 +257,7 @@ class NetworkCanvas(QWidget):
                 QToolTip.hideText()
             self.setCursor(Qt.CursorShape.PointingHandCursor if hit and hit[0] == "edge" else Qt.CursorShape.ArrowCursor)
 
+    @qt_virtual("NetworkCanvas: contextMenuEvent failed")
     def contextMenuEvent(self, event) -> None:
         hit = self.hit(event.pos().x(), event.pos().y())
         if not hit or hit[0] != "edge":
@@ -265,11 +268,13 @@ class NetworkCanvas(QWidget):
         menu.addAction("Edit weight…", lambda: self.weightClicked.emit(*where))
         menu.exec(event.globalPos())
 
+    @qt_virtual("NetworkCanvas: mousePressEvent failed")
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._drag_from = event.position()
             self._drag_moved = False
 
+    @qt_virtual("NetworkCanvas: mouseReleaseEvent failed")
     def mouseReleaseEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -282,10 +287,12 @@ class NetworkCanvas(QWidget):
         if hit and hit[0] == "edge":
             self.weightClicked.emit(*self._weight_of(hit[1]))
 
+    @qt_virtual("NetworkCanvas: wheelEvent failed")
     def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
             self.set_zoom(self.zoom * (1.15 ** steps))
 
+    @qt_virtual("NetworkCanvas: mouseDoubleClickEvent failed")
     def mouseDoubleClickEvent(self, event) -> None:
         self.reset_view()

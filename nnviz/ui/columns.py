@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QWidget
 
+from nnviz.draw.virtuals import qt_virtual
+
 log = logging.getLogger(__name__)
 WINDOW_SIZE = (1440, 880)  # the first start's size, if the screen holds it
 MIN_WINDOW_WIDTH = 640  # px: below the columns' minimums the left panel collapses instead
@@ -22,6 +24,7 @@ class SidePanelScroll(QScrollArea):
     """The controls' scroll area: it scrolls vertically only, so it is never narrower than
     its contents' minimum width at the current font (plus the scroll bar)."""
 
+    @qt_virtual("SidePanelScroll: minimum size hint failed", fallback=QSize)
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         inner = self.widget()
@@ -95,6 +98,7 @@ class ColumnFitter(QObject):
         self.forced = on  # asked for now: shown even if the plots must make way
         self.fit()
 
+    @qt_virtual("ColumnFitter: event filter failed", fallback=lambda: False)
     def eventFilter(self, watched, event) -> bool:
         if watched is self.splitter and event.type() == QEvent.Type.LayoutRequest:
             self.fit_safely()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.csv_data import LabelInfo, classify_labels, parse_csv_text, read_csv_text
 from nnviz.engine.datasets import MAX_TEST_FRACTION, Dataset, load_csv_dataset
 from nnviz.engine.errors import NnvizError
@@ -350,6 +351,7 @@ class CsvImportDialog(QDialog):
         return QColor(*(round(a + (b - a) * share) for a, b in (
             (base.red(), tint.red()), (base.green(), tint.green()), (base.blue(), tint.blue()))))
 
+    @qt_virtual("CsvImportDialog: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.ok_button.setFocus()  # not the spin box: Enter imports, typing edits nothing

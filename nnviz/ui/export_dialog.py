@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.errors import NnvizError
 from nnviz.export.exporter import SIZE_PRESETS, ExportCancelled, iter_export, preview, validate
 from nnviz.export.sources import ExportSpec
@@ -157,6 +158,7 @@ class ExportDialog(QDialog):
         self._preview_timer.stop()
         super().done(result)
 
+    @qt_virtual("ExportDialog: hiding failed")
     def hideEvent(self, event) -> None:
         self._preview_timer.stop()
         super().hideEvent(event)

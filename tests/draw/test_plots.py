@@ -415,20 +415,3 @@ def test_a_plot_built_dark_looks_like_one_switched_to_dark(qtbot, cls):
     switched.set_theme(DARK)
     QtCore.QCoreApplication.processEvents()
     assert built.grab().toImage() == switched.grab().toImage()
-
-
-def test_a_label_torn_down_by_the_garbage_collector_has_an_empty_size_hint(qapp):
-    """pyqtgraph's LabelItem.sizeHint reads attributes that the cycle collector clears
-    before Qt asks a dying label for its size; the guard answers an empty size instead of
-    raising inside a Qt virtual. The second half fails once pyqtgraph no longer needs it."""
-    import pyqtgraph as pg
-    from PySide6.QtCore import QSizeF, Qt
-
-    import nnviz.draw.plots  # noqa: F401 - installs the guard
-
-    label = pg.LabelItem("loss")
-    assert label.sizeHint(Qt.SizeHint.PreferredSize, QSizeF()).width() > 0
-    vars(label).clear()  # what the cycle collector leaves of a label in a reference cycle
-    assert label.sizeHint(Qt.SizeHint.PreferredSize, QSizeF()) == QSizeF()
-    with pytest.raises(AttributeError, match="_sizeHint"):
-        pg.LabelItem.sizeHint.original(label, Qt.SizeHint.PreferredSize, QSizeF())

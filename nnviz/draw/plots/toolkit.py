@@ -21,8 +21,10 @@ from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6 import QtCore, QtGui
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from nnviz.draw.plots import library_guards  # noqa: F401 - installs pyqtgraph's guards
 from nnviz.draw.plots.strip import MARGINS, fit_strip
 from nnviz.draw.theme import Theme
+from nnviz.draw.virtuals import qt_virtual
 
 __all__ = [
     "LEFT_AXIS_WIDTH",
@@ -148,6 +150,7 @@ class LegendSample(ItemSample):
     ``legend_halo``: (size, QColor)) or a filled box for a shaded region (``legend_box``:
     QBrush)."""
 
+    @qt_virtual("LegendSample: painting failed")
     def paint(self, p, *args):
         box = getattr(self.item, "legend_box", None)
         if box is not None:
@@ -163,32 +166,6 @@ class LegendSample(ItemSample):
             p.setBrush(pg.mkBrush(color))
             p.drawEllipse(QtCore.QPointF(10, 10), size / 2, size / 2)
         super().paint(p, *args)
-
-
-def guard_label_size_hint() -> None:
-    """Make pyqtgraph's LabelItem.sizeHint safe while the garbage collector tears one down.
-
-    Python's cycle collector clears a LabelItem's attributes (``_sizeHint``) before Qt,
-    deleting the item's C++ parent, asks the dying label for its size hint; the
-    AttributeError would then escape a Qt virtual, which shiboken turns into an error or a
-    crash. A label in that state has nothing left to lay out: it gets an empty size.
-    (pyqtgraph 0.13–0.14; tests/draw/test_plots.py checks the guard is still needed.)
-    """
-    original = pg.LabelItem.sizeHint
-    if getattr(original, "nnviz_guard", False):
-        return
-
-    def size_hint(self, *args):
-        if "_sizeHint" not in vars(self):  # torn down by the garbage collector
-            return QtCore.QSizeF()
-        return original(self, *args)
-
-    size_hint.nnviz_guard = True
-    size_hint.original = original
-    pg.LabelItem.sizeHint = size_hint
-
-
-guard_label_size_hint()
 
 
 def cache_decorations(*views: pg.GraphicsView) -> None:

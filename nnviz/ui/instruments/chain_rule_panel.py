@@ -19,6 +19,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.chain_rule import ChainRule, chain_rule, path_highlight
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
@@ -301,6 +302,7 @@ class ChainRulePanel(QWidget):
             return
         self.refresh()
 
+    @qt_virtual("ChainRulePanel: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dirty:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.draw.plots.toolkit import cache_decorations, fill_with_theme, new_plot_widget, style_plot
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.heads import output_head
 from nnviz.engine.init_lab import InitStats, SymmetryTrack, init_statistics, train_and_track_symmetry
@@ -229,6 +230,7 @@ class InitLabPanel(QWidget):
                 w.blockSignals(False)
         self.refresh()
 
+    @qt_virtual("InitLabPanel: size hint failed", fallback=QtCore.QSize)
     def sizeHint(self) -> QtCore.QSize:  # pyqtgraph's own hints (≈ 640 × 480 per plot) would be far too big
         return QtCore.QSize(520, 380)
 
@@ -347,6 +349,7 @@ class InitLabPanel(QWidget):
         else:
             self._stale = True
 
+    @qt_virtual("InitLabPanel: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:

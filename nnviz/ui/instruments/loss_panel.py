@@ -21,6 +21,7 @@ from nnviz.draw.plots.toolkit import (
     LegendSample, cache_decorations, fill_with_theme, new_plot_widget, style_legend, style_plot,
 )
 from nnviz.draw.theme import LIGHT, NEGATIVE_COLOR, POSITIVE_COLOR, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.loss_curves import default_grid, loss_curves, per_sample_losses
 from nnviz.engine.network import Network
 from nnviz.ui.instruments.source import SnapshotSource
@@ -163,6 +164,7 @@ class LossPanel(QWidget):
             return
         self.set_params(snap.params)
 
+    @qt_virtual("LossPanel: size hint failed", fallback=QtCore.QSize)
     def sizeHint(self) -> QtCore.QSize:  # pyqtgraph's own hints (≈ 640 × 480 per plot) would be far too big
         return QtCore.QSize(520, 380)
 
@@ -290,6 +292,7 @@ class LossPanel(QWidget):
             snap, self._pending = self._pending, None
             self.set_snapshot(snap)
 
+    @qt_virtual("LossPanel: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._show_pending()

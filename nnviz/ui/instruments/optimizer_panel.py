@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.draw.plots.toolkit import cache_decorations, fill_with_theme, new_plot_widget, style_plot
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.network import Network
 from nnviz.engine.optimizer_race import (
@@ -245,6 +246,7 @@ class OptimizerPanel(QWidget):
         self.raceFinished.emit(self._paths)
         return self._paths
 
+    @qt_virtual("OptimizerPanel: size hint failed", fallback=QtCore.QSize)
     def sizeHint(self) -> QtCore.QSize:  # pyqtgraph's own hints (≈ 640 × 480 per plot) would be far too big
         return QtCore.QSize(520, 380)
 
@@ -341,6 +343,7 @@ class OptimizerPanel(QWidget):
         self.set_source(SOURCES[index])
         self.run()
 
+    @qt_virtual("OptimizerPanel: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._paths:  # the first look: race the lecture perceptron right away
