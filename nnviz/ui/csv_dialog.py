@@ -28,8 +28,12 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from nnviz.app.csv_summary import (
+    DEFAULT_TEST_FRACTION, SCALE_RATIO_THRESHOLD, class_counts_text, count_text, feature_scale_ratio,
+    label_mapping_text, split_counts, task_text,
+)
 from nnviz.draw.virtuals import qt_virtual
-from nnviz.engine.csv_data import LabelInfo, classify_labels, parse_csv_text, read_csv_text
+from nnviz.engine.csv_data import classify_labels, parse_csv_text, read_csv_text
 from nnviz.engine.datasets import MAX_TEST_FRACTION, Dataset, load_csv_dataset
 from nnviz.engine.errors import NnvizError
 
@@ -38,56 +42,6 @@ PREVIEW_ROWS = 50
 
 STRETCH_COLUMNS = 8
 """With at most this many columns the preview's columns share its width."""
-
-DEFAULT_TEST_FRACTION = 0.2
-SCALE_RATIO_THRESHOLD = 10.0
-"""Standardize is on by default when the inputs' standard deviations differ by more than this."""
-
-TASK_TEXT = {"binary": "binary classification", "regression": "regression"}
-
-
-def task_text(info: LabelInfo) -> str:
-    """``binary classification``, ``3 classes`` or ``regression``."""
-    if info.task == "multiclass":
-        return f"{info.num_classes} classes"
-    return TASK_TEXT[info.task]
-
-
-def label_mapping_text(info: LabelInfo, labels: np.ndarray) -> str:
-    """How the label column becomes targets, e.g. ``labels 1, 2 → classes 0, 1``.
-
-    labels: the label column as read. Regression: the range of the values.
-    """
-    if info.task == "regression":
-        return f"label values from {labels.min():g} to {labels.max():g}, learned as they are"
-    shown = ", ".join(f"{value:g}" for value in info.class_labels)
-    classes = ", ".join(str(k) for k in range(len(info.class_labels)))
-    return f"labels {shown} → classes {classes}"
-
-
-def class_counts_text(info: LabelInfo) -> str:
-    """Rows per class, e.g. ``class 0: 40 rows · class 1: 60 rows`` ('' for regression)."""
-    if info.task == "regression":
-        return ""
-    counts = np.bincount(info.y.astype(np.int64), minlength=info.num_classes)
-    return " · ".join(f"class {k}: {_count(int(c), 'row')}" for k, c in enumerate(counts))
-
-
-def feature_scale_ratio(x: np.ndarray) -> float:
-    """Largest / smallest standard deviation of the input columns (constant columns ignored);
-    1.0 with fewer than two varying columns."""
-    std = np.std(x, axis=0) if x.size else np.zeros(0)
-    std = std[std > 0]
-    if std.size < 2:
-        return 1.0
-    return float(std.max() / std.min())
-
-
-def split_counts(n: int, test_fraction: float) -> tuple[int, int]:
-    """(training rows, test rows) as load_csv_dataset splits n rows."""
-    n_test = round(n * test_fraction)
-    return n - n_test, n_test
-
 
 def _quiet_table(view: QTableView) -> None:
     """A read-only table without selection or focus, rows as tall as the text needs."""
@@ -98,10 +52,6 @@ def _quiet_table(view: QTableView) -> None:
     view.setWordWrap(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-
-
-def _count(n: int, unit: str) -> str:
-    return f"{n:,} {unit}" if n == 1 else f"{n:,} {unit}s"
 
 
 class CsvImportDialog(QDialog):
@@ -168,8 +118,8 @@ class CsvImportDialog(QDialog):
         column.addWidget(self.file_label)
         n, d = self.table.x.shape
         self.size_label = QLabel(
-            f"{_count(n, 'row')} · {_count(d + 1, 'column')} "
-            f"({_count(d, 'input')} and the label)")
+            f"{count_text(n, 'row')} · {count_text(d + 1, 'column')} "
+            f"({count_text(d, 'input')} and the label)")
         self.size_label.setObjectName("csv_size")
         column.addWidget(self.size_label)
         if self.has_header:
@@ -334,9 +284,9 @@ class CsvImportDialog(QDialog):
         if not ok:
             text = "no training rows left – choose a smaller fraction"
         elif test == 0:
-            text = f"all {_count(n, 'row')} train, in file order"
+            text = f"all {count_text(n, 'row')} train, in file order"
         else:
-            text = f"{_count(train, 'training row')}, {_count(test, 'test row')} (shuffled)"
+            text = f"{count_text(train, 'training row')}, {count_text(test, 'test row')} (shuffled)"
         self.split_label.setText(text)
         self.split_label.setStyleSheet("" if ok else "QLabel { color: #c0392b; }")
         self.ok_button.setEnabled(ok)

@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from nnviz.engine.csv_data import read_csv_text
-from nnviz.ui.csv_dialog import (
-    PREVIEW_ROWS, CsvImportDialog, feature_scale_ratio, open_csv_dialog, split_counts,
-)
+from nnviz.app.csv_summary import feature_scale_ratio, split_counts
+from nnviz.ui.csv_dialog import PREVIEW_ROWS, CsvImportDialog, open_csv_dialog
 
 
 def exam_csv(n: int = 120, labels=(1, 2)) -> str:
