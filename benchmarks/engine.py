@@ -1,6 +1,7 @@
-"""Training speed of nnviz's engine, next to a plain NumPy implementation of the same training.
+"""Training speed of nnviz's engine, next to a plain NumPy implementation of the same training,
+and on image networks next to PyTorch (CPU, float32) when PyTorch is installed.
 
-    python benchmarks/engine.py            # the full run (about half a minute)
+    python benchmarks/engine.py            # the full run (about a minute)
     python benchmarks/engine.py --quick    # a fast smoke run; its figures are rough
     python benchmarks/engine.py --json     # the figures as one JSON object
 
@@ -9,6 +10,13 @@ layers, a sigmoid output, mean squared error, plain SGD with learning rate 0.03,
 training set shuffled every epoch. For each configuration both implementations are timed
 in the same run, interleaved (nnviz, plain, nnviz, plain, ...), after a warm-up; each
 repeat trains long enough to take about 0.3 s and the MEDIAN epochs per second is shown.
+
+Image networks (IMAGE_CONFIGS): tanh hidden layers, a softmax output, cross-entropy, plain
+SGD with learning rate 0.1, shuffled every epoch: 64-32-10 on the built-in digits (80 % of
+the 1,797 images for training) with batch 32, and 784-128-64-10 on 10,000 random 28×28
+images (MNIST's size; the speed does not depend on the pixels) with batch 64. PyTorch
+trains the same layers (nn.Linear, nn.Tanh, CrossEntropyLoss on the logits, which is
+softmax + cross-entropy; optim.SGD) on float32 tensors, timed interleaved with nnviz.
 
 This is a script, not a test: pytest does not collect it (see benchmarks/README.md).
 """
@@ -33,7 +41,7 @@ try:  # run from a checkout without installing: python benchmarks/engine.py
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnviz.engine.datasets import make_dataset
+from nnviz.engine.datasets import Dataset, make_dataset
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig, Trainer
 
@@ -69,6 +77,33 @@ class Row:
     target_epochs_per_second: float | None
     target_ratio: float | None
     meets_target: bool | None  # None: no target
+
+
+IMAGE_LEARNING_RATE = 0.1
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    layers: tuple[int, ...]
+    data: str  # "digits" or "synthetic"
+    batch_size: int
+
+
+IMAGE_CONFIGS = (
+    ImageConfig((64, 32, 10), "digits", 32),
+    ImageConfig((784, 128, 64, 10), "synthetic", 64),
+)
+
+
+@dataclass
+class ImageRow:
+    layers: list[int]
+    data: str
+    train_samples: int
+    batch_size: int
+    nnviz_epochs_per_second: float
+    torch_epochs_per_second: float | None  # None: PyTorch not installed
+    ratio: float | None  # nnviz / PyTorch
 
 
 # --------------------------------------------------------------------------- plain NumPy
@@ -181,6 +216,99 @@ def bench(config: Config, data, repeats: int, seconds: float) -> Row:
                config.target_epochs_per_second, config.target_ratio, meets)
 
 
+# --------------------------------------------------------------------------- image networks
+
+def synthetic_images(n: int = 10_000, side: int = 28, seed: int = 0) -> Dataset:
+    """n random side×side images (grey level / 255) with random digits 0..9, all for training."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 256, (n, side * side)).astype(np.float64) / 255.0
+    y = rng.integers(0, 10, n).astype(np.float64)
+    names = tuple(f"px{r}_{c}" for r in range(side) for c in range(side))
+    return Dataset("synthetic 28×28", "multiclass", x, y, x[:0], y[:0], names, 10, x, x[:0],
+                   image_shape=(side, side))
+
+
+def image_data(name: str) -> Dataset:
+    return make_dataset("digits", test_fraction=0.2, seed=0) if name == "digits" else synthetic_images()
+
+
+def make_image_nnviz(layers: tuple[int, ...], data: Dataset, batch_size: int) -> Trainer:
+    network = Network(layers, ["tanh"] * (len(layers) - 2) + ["softmax"], "ce")
+    network.initialize("xavier", np.random.default_rng(0))
+    return Trainer(network, data, TrainConfig(learning_rate=IMAGE_LEARNING_RATE, batch_size=batch_size), seed=0)
+
+
+def torch_version() -> str | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.__version__
+
+
+def make_torch(layers: tuple[int, ...], data: Dataset, batch_size: int) -> Callable[[int], None]:
+    """train(epochs) for the same network in PyTorch on the CPU, float32 (PyTorch must be installed)."""
+    import torch
+
+    torch.manual_seed(0)
+    modules: list = []
+    for i in range(len(layers) - 1):
+        modules.append(torch.nn.Linear(layers[i], layers[i + 1]))
+        if i < len(layers) - 2:
+            modules.append(torch.nn.Tanh())
+    model = torch.nn.Sequential(*modules)
+    x = torch.tensor(np.array(data.x_train), dtype=torch.float32)  # a writable copy: torch warns on read-only
+    y = torch.tensor(np.array(data.y_train), dtype=torch.long)
+    optimizer = torch.optim.SGD(model.parameters(), lr=IMAGE_LEARNING_RATE)
+    loss_fn = torch.nn.CrossEntropyLoss()  # on the logits: softmax + mean cross-entropy
+    generator = torch.Generator().manual_seed(0)
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            order = torch.randperm(len(x), generator=generator)
+            xs, ys = x[order], y[order]
+            for start in range(0, len(x), batch_size):
+                optimizer.zero_grad(set_to_none=True)
+                loss_fn(model(xs[start:start + batch_size]), ys[start:start + batch_size]).backward()
+                optimizer.step()
+
+    return train
+
+
+def bench_image(config: ImageConfig, repeats: int, seconds: float, with_torch: bool) -> ImageRow:
+    data = image_data(config.data)
+    trainer = make_image_nnviz(config.layers, data, config.batch_size)
+
+    def run_nnviz(n: int) -> None:
+        if not trainer.train_epochs(n):
+            raise RuntimeError(f"nnviz diverged: {trainer.stopped}")
+
+    runs = {"nnviz": run_nnviz}
+    if with_torch:
+        runs["torch"] = make_torch(config.layers, data, config.batch_size)
+    epochs = {name: calibrate(train, seconds) for name, train in runs.items()}
+    rates: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, train in runs.items():  # interleaved, so load changes hit both alike
+            rates[name].append(timed(train, epochs[name]))
+    fast = statistics.median(rates["nnviz"])
+    other = statistics.median(rates["torch"]) if with_torch else None
+    return ImageRow(list(config.layers), data.name, data.n_train, config.batch_size, fast, other,
+                    None if other is None else fast / other)
+
+
+def image_table(rows: list[ImageRow]) -> str:
+    head = f"{'network':<16}{'data':<32}{'batch':>6}{'nnviz ep/s':>13}   PyTorch CPU float32 ep/s"
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        theirs = ("PyTorch not installed" if row.torch_epochs_per_second is None
+                  else f"{row.torch_epochs_per_second:>10,.1f}   nnviz / PyTorch {row.ratio:.2f}×")
+        data = f"{row.data} ({row.train_samples:,} train)"
+        lines.append(f"{'-'.join(map(str, row.layers)):<16}{data:<32}{row.batch_size:>6}"
+                     f"{row.nnviz_epochs_per_second:>13,.1f}   {theirs}")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- output
 
 def target_text(row: Row) -> str:
@@ -204,7 +332,7 @@ def table(rows: list[Row]) -> str:
 
 def environment() -> dict:
     return {"python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine(),
-            "cpus": os.cpu_count()}
+            "cpus": os.cpu_count(), "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         env = environment()
         print(f"nnviz engine benchmark: spiral, {len(data.x_train)} training points, tanh hidden layers, "
               f"sigmoid output, mse, SGD lr {LEARNING_RATE}")
-        print(f"Python {env['python']}, NumPy {env['numpy']}, {env['machine']}, {env['cpus']} CPUs; "
+        print(f"Python {env['python']}, NumPy {env['numpy']}, {env['machine']}, {env['cpus']} CPUs, "
+              f"OPENBLAS_NUM_THREADS={env['openblas_threads'] or '(unset)'}; "
               f"median of {repeats} repeats of ~{seconds:g} s{' (--quick: rough figures)' if args.quick else ''}")
         print(f"plain NumPy reproduces nnviz's training (max |Δθ| after one full-batch epoch: {difference:.1e})")
         print()
@@ -237,10 +366,22 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(bench(config, data, repeats, seconds))
         if not args.json:
             print(table(rows).splitlines()[-1] if len(rows) > 1 else table(rows), flush=True)
+    torch = torch_version()
+    if not args.json:
+        print()
+        print(f"image networks: tanh hidden layers, softmax output, cross-entropy, SGD lr {IMAGE_LEARNING_RATE}; "
+              f"{'PyTorch ' + torch if torch else 'PyTorch not installed'}")
+    image_rows = []
+    for config in IMAGE_CONFIGS:
+        image_rows.append(bench_image(config, repeats, seconds, with_torch=torch is not None))
+        if not args.json:
+            print(image_table(image_rows).splitlines()[-1] if len(image_rows) > 1 else image_table(image_rows),
+                  flush=True)
     if args.json:
         print(json.dumps({"quick": args.quick, "repeats": repeats, "seconds_per_repeat": seconds,
-                          "train_samples": len(data.x_train), "environment": environment(),
-                          "max_param_difference": difference, "rows": [asdict(r) for r in rows]}))
+                          "train_samples": len(data.x_train), "environment": {**environment(), "torch": torch},
+                          "max_param_difference": difference, "rows": [asdict(r) for r in rows],
+                          "image_rows": [asdict(r) for r in image_rows]}))
     return 0
 
 

@@ -106,7 +106,12 @@ def main() -> int:
 
     # 11: a first start shows where to begin; Help → Keyboard shortcuts lists every key
     os.environ["NNVIZ_SETTINGS"] = str(Path(tempfile.mkdtemp()) / "settings.ini")
-    w = new_window(app, presentation=False, banner=True)  # any action (Ctrl+P too) puts the banner away
+    from nnviz.ui.settings import Settings
+
+    stored = Settings()
+    stored.set("presentation", True)  # a lecturer's first start with Ctrl+P stored (Ctrl+P itself dismisses it)
+    stored.sync()
+    w = new_window(app, banner=True)
     save(app, w, "lecture-11-first-start.png")
     from nnviz.ui.help import show_shortcuts
 

@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    open_ = sub.add_parser("open", help="open a model file in the desktop app")
-    open_.add_argument("model", help="model file (.json)")
+    open_ = sub.add_parser("open", help="open a model or a session file in the desktop app")
+    open_.add_argument("model", metavar="FILE", help="model file (.json) or session file (.nnviz)")
 
     sub.add_parser("lessons", help="list the built-in lessons (id, steps, title)")
     lesson = sub.add_parser("lesson", help="open a lesson in the app, or --check it headless")
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES = (*INITIALIZERS, *ALIASES), tuple(LOSSES), tuple(OPTIMIZERS)
 
     train = sub.add_parser("train", help="train a network on a dataset, with a progress bar")
-    train.add_argument("--dataset", default="spiral", help="a built-in dataset name or a CSV file (default spiral)")
+    train.add_argument("--dataset", default="spiral", help="a built-in dataset name (digits too), a CSV file or an MNIST-format IDX images file (default spiral)")
     train.add_argument("--samples", type=int, default=500, help="number of samples (default 500)")
     train.add_argument("--noise", type=float, default=0.0, help="noise level 0..1 (default 0)")
     train.add_argument("--test-fraction", type=float, default=None,
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--save", metavar="MODEL.json", help="save the trained model (atomically)")
     train.add_argument("--force", action="store_true", help="let --save replace an existing file")
+    train.add_argument("--save-diverged", action="store_true",
+                       help="with --save: save the model even if training diverged (it is not, by default)")
     train.add_argument("--json", action="store_true", help="print one JSON summary object")
     return parser
 
@@ -103,10 +105,16 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "open":
+            from nnviz.app.problem import session_problem
             from nnviz.engine.model_io import load_model
+            from nnviz.engine.session import SUFFIX, load_session
             from nnviz.ui.app import run_app
 
-            load_model(args.model)  # a broken file is one line here, before any window
+            # a broken file is one line here, before any window; the window routes by suffix too
+            if args.model.lower().endswith(SUFFIX):
+                session_problem(load_session(args.model).problem, args.model)
+            else:
+                load_model(args.model)
             return run_app(args.model)
         if args.command in ("lessons", "lesson"):
             from nnviz.commands.lessons import run_lesson, run_list

@@ -1,4 +1,4 @@
-"""Where nnviz finds its resources (icons, lessons, themes), in every way it can run.
+"""Where nnviz finds its resources (icons, lessons, themes, data sets), in every way it can run.
 
 - a PyInstaller bundle: ``sys._MEIPASS/resources``
 - a source checkout (also an editable install): ``<repo>/resources``
@@ -26,5 +26,6 @@ def resource_dir() -> Path:
 
 
 def resource(*parts: str) -> Path:
-    """A path below the resource folder, e.g. resource("lessons", "01-perceptron.toml")."""
+    """A path below the resource folder, e.g. resource("lessons", "01-perceptron.toml") or
+    resource("datasets", "digits.npz")."""
     return resource_dir().joinpath(*parts)

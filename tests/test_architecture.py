@@ -1,5 +1,8 @@
-"""The Qt-free core is enforced by a tool: import-linter's contract in pyproject.toml."""
+"""The Qt-free core is enforced by a tool: import-linter's contract in pyproject.toml; no
+exception escapes a Qt virtual, checked on the source."""
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -26,3 +29,27 @@ def test_engine_runs_with_qt_modules_blocked():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+QT_VIRTUAL = re.compile(r"^(paint|sizeHint|minimumSizeHint|boundingRect|eventFilter|event|[a-z]\w*Event)$")
+
+
+def guarded(method: ast.FunctionDef) -> bool:
+    """Decorated with ``qt_virtual``, or its body catches Exception itself."""
+    if any("qt_virtual" in ast.unparse(d) for d in method.decorator_list):
+        return True
+    return any(isinstance(s, ast.Try) and any(h.type is not None and ast.unparse(h.type) == "Exception"
+                                               for h in s.handlers) for s in method.body)
+
+
+def test_no_exception_can_escape_a_qt_virtual():
+    """Every override of a Qt virtual (paintEvent, sizeHint, eventFilter, …) in a class
+    derived from a Qt or pyqtgraph class is guarded: an exception escaping one is a crash."""
+    unguarded = []
+    for path in sorted((ROOT / "nnviz").rglob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(cls, ast.ClassDef) or not cls.bases:
+                continue
+            unguarded += [f"{path.relative_to(ROOT)}: {cls.name}.{m.name}" for m in cls.body
+                          if isinstance(m, ast.FunctionDef) and QT_VIRTUAL.match(m.name) and not guarded(m)]
+    assert not unguarded, "\n".join(unguarded)

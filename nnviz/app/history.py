@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.thinning import HISTORY_POINTS, RunHistory
 from nnviz.engine.trainer import Snapshot
 
 
@@ -24,26 +25,35 @@ class History:
 
 
 class HistoryBuffer:
-    """Rows (epoch, train loss, test loss, train accuracy, test accuracy) as they arrive.
+    """Rows (epoch, train loss, test loss, train accuracy, test accuracy) as they arrive,
+    evenly thinned to at most ``capacity`` rows (engine.thinning), so a run of any length
+    costs the same to keep and to draw.
 
     A row whose epoch is not after the last one (a reset, a step back) first drops every
     later row, so the curves never run backwards.
     """
 
-    def __init__(self, rows=()):
-        self.rows: list[tuple[float, float, float, float, float]] = [tuple(r) for r in rows]
+    def __init__(self, rows=(), capacity: int = HISTORY_POINTS):
+        self._curve = RunHistory(4, capacity)
+        for row in rows:
+            self._curve.add(row[0], row[1:])
+
+    def __len__(self) -> int:
+        return len(self._curve)
+
+    @property
+    def rows(self) -> list[tuple[float, float, float, float, float]]:
+        """The rows kept, oldest first (what a session file or an undo state stores)."""
+        return [tuple(r) for r in self._curve.rows().tolist()]
 
     def add(self, snap: Snapshot, batches_per_epoch: int) -> None:
         epoch = snap.epoch + snap.batch / max(batches_per_epoch, 1)
         nan = float("nan")
-        row = (epoch, snap.train_loss,
-               nan if snap.test_loss is None else snap.test_loss,
-               nan if snap.train_accuracy is None else snap.train_accuracy,
-               nan if snap.test_accuracy is None else snap.test_accuracy)
-        if self.rows and self.rows[-1][0] >= epoch:  # a step back (reset) or a repeat
-            self.rows = [r for r in self.rows if r[0] < epoch]
-        self.rows.append(row)
+        self._curve.add(epoch, (snap.train_loss,
+                                nan if snap.test_loss is None else snap.test_loss,
+                                nan if snap.train_accuracy is None else snap.train_accuracy,
+                                nan if snap.test_accuracy is None else snap.test_accuracy))
 
     def freeze(self) -> History:
-        arr = np.array(self.rows, dtype=np.float64).reshape(-1, 5)
+        arr = self._curve.rows()
         return History(*(arr[:, i].copy() for i in range(5)))

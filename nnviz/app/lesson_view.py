@@ -17,7 +17,13 @@ back, and shown once the question is answered:
   curves: every question on such a step is about what training does;
 - the activation plot leaves out its histogram (it would show the hidden z).
 
-The exporter always shows the answered step.
+A value a *later* step asks for is never drawn before it: while the steps after this one
+keep its traced sample (no new network, sample, target, weights, data or training in
+between), their questions hold back what they ask in this step's phase too, answered or
+not (backprop steps 3 and 4 draw δ₂ only: step 5 asks δ₁). The histogram stays: those
+questions are not about this step's z.
+
+The exporter always shows the answered step (and, like the window, nothing a later step asks).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import numpy as np
 from nnviz.app.problem import NetworkShape
 from nnviz.app.stepping import PhaseView
 from nnviz.engine.datasets import Dataset
-from nnviz.lessons.model import Highlight, Lesson, Step
+from nnviz.lessons.model import Expectation, Highlight, Lesson, Step
 from nnviz.lessons.player import LessonPlayer, LessonState
 
 #: Quantities the forward pass writes on the canvas (a = f(z), z term by term).
@@ -79,8 +85,11 @@ def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> Less
         return LessonView(index, dataset=state.dataset, panel=step.panel, caption=caption)
     asking = step.ask is not None and not answered
     before_training = asking and state.untrained is not None
-    phase, progress = (None, 1.0) if before_training else _phase(step, state, asking)
+    own = (step.ask.check,) if asking and step.ask.check is not None else ()
+    phase, progress = (None, 1.0) if before_training else _phase(state, own)
     hidden = before_training or (phase is not None and (progress < 1.0 or phase.phase != state.phase))
+    if phase is not None and phase.phase == state.phase:  # nor what a later step asks of this trace
+        phase, progress = _phase(state, (*own, *asked_later(player, index)))
     return LessonView(
         index, NetworkShape.of(net), (state.untrained if before_training else net.params).copy(), state.dataset,
         highlight=step.highlight, panel=step.panel, phase=phase, progress=progress,
@@ -89,26 +98,55 @@ def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> Less
         hidden=hidden)
 
 
-def _phase(step: Step, state: LessonState, asking: bool) -> tuple[PhaseView | None, float]:
-    """The step's phase and how far it runs: all the way, or (``asking``) to just before
-    the layer the question checks (forward: progress (l − 1)/L; backward: to layer l + ½)."""
+def asked_later(player: LessonPlayer, index: int) -> tuple[Expectation, ...]:
+    """The checks of the questions of the steps after ``index`` that trace the same sample
+    through the same network (the scan stops at the first step that changes either, and
+    after an update: the weights differ from then on)."""
+    trace, checks = player.state(index).trace, []
+    if trace is None or player.lesson.steps[index].phase == "update":
+        return ()
+    for j in range(index + 1, len(player.lesson.steps)):
+        step = player.lesson.steps[j]
+        if any((step.network, step.dataset, step.sample, step.target, step.weights, step.train, step.compare)):
+            break
+        if not _same_trace(player.state(j).trace, trace):
+            break
+        if step.ask is not None and step.ask.check is not None:
+            checks.append(step.ask.check)
+        if step.phase == "update":
+            break
+    return tuple(checks)
+
+
+def _same_trace(a, b) -> bool:
+    """The same sample, target and layer values (z) in both traces."""
+    if a is None or b is None or not np.array_equal(a.x, b.x):
+        return False
+    if (a.y is None) != (b.y is None) or (a.y is not None and not np.array_equal(a.y, b.y)):
+        return False
+    return all(np.array_equal(la.z, lb.z) for la, lb in zip(a.layers, b.layers))
+
+
+def _phase(state: LessonState, checks: tuple[Expectation, ...]) -> tuple[PhaseView | None, float]:
+    """The step's phase and how far it runs: all the way, or to just before the first layer
+    any of ``checks`` asks about (forward: progress (l − 1)/L; backward: to layer l + ½;
+    the output's δ: the completed forward pass the backward pass starts from)."""
     if state.phase is None or state.trace is None:
         return None, 1.0
     params = state.network.params
     before, after = state.update if state.update else (params.copy(), params.copy())
     view = PhaseView(phase=state.phase, trace=state.trace, sample=0, before=before, after=after)
-    check = step.ask.check if asking else None
-    if check is None:
-        return view, 1.0
     n = len(state.network.layers) - 1
-    layer = n if check.layer is None else check.layer
-    if check.quantity in FORWARD_DRAWN and state.phase == "forward":
-        return view, (layer - 1) / n
-    if check.quantity in BACKWARD_DRAWN and state.phase == "backward":
-        if layer < n:
-            return view, 1.0 - (layer + 0.5) / n  # δ drawn for the layers after l only
-        return replace(view, phase="forward"), 1.0  # the output's δ is where backward starts
-    return view, 1.0
+    progress = 1.0
+    for check in checks:
+        layer = n if check.layer is None else check.layer
+        if check.quantity in FORWARD_DRAWN and state.phase == "forward":
+            progress = min(progress, (layer - 1) / n)
+        elif check.quantity in BACKWARD_DRAWN and state.phase == "backward":
+            if layer >= n:
+                return replace(view, phase="forward"), 1.0  # the output's δ is where backward starts
+            progress = min(progress, 1.0 - (layer + 0.5) / n)  # δ drawn for the layers after l only
+    return view, progress
 
 
 def step_markdown(lesson: Lesson, index: int, with_answer: bool = True) -> tuple[str, str, str]:

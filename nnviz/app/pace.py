@@ -7,6 +7,9 @@ The scale is a slider's: position p = 0 … TOP maps to
 
 and one more position, MAX_POSITION = TOP + 1, means "as fast as the machine goes" (None).
 A step is one optimizer update (one mini-batch); epochs/s = steps/s ÷ batches per epoch.
+The rate achieved is measured in one place (a RateMeter, fed with the snapshots shown) and
+written by ``achieved_text`` / ``epochs_text``: the transport bar and the status bar show
+the same figure.
 
 The pacer decides how many steps are due: step n (0-based, counted from ``start``) is due
 at t₀ + n / r, so the worker trains k = ⌊(t − t₀)·r⌋ + 1 − done steps per display frame at
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
+
+from nnviz.app.numbers import number
 
 MIN_RATE = 1.0  # steps/s at position 0
 PER_DECADE = 10  # slider positions per factor of 10
@@ -51,6 +56,23 @@ def rate_text(rate: float | None) -> str:
         return "max"
     shown = f"{rate:.2g}" if rate < 10 else f"{rate:,.0f}"
     return f"{shown} step/s" if shown == "1" else f"{shown} steps/s"
+
+
+def rate_figure(value: float) -> str:
+    """A measured rate as both bars write it: '1,234' from 10 up, else two significant digits ('0.04')."""
+    return number(value, ",.0f") if value >= 10 else number(value, ".2g")
+
+
+def epochs_text(steps_per_second: float, batches_per_epoch: int) -> str:
+    """'3.9 epochs/s': epochs/s = steps/s ÷ batches per epoch."""
+    return f"{rate_figure(steps_per_second / max(batches_per_epoch, 1))} epochs/s"
+
+
+def achieved_text(steps_per_second: float | None, batches_per_epoch: int) -> str:
+    """'98 steps/s · 3.9 epochs/s'; 'measuring…' before two snapshots (``RateMeter.rate`` None)."""
+    if steps_per_second is None:
+        return "measuring…"
+    return f"{rate_figure(steps_per_second)} steps/s · {epochs_text(steps_per_second, batches_per_epoch)}"
 
 
 class Pacer:

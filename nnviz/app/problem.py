@@ -9,9 +9,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
+from nnviz.engine.activations import HIDDEN_ACTIVATIONS, get_activation
+from nnviz.engine.datasets import DATASET_NAMES, MAX_SAMPLES, MAX_TEST_FRACTION, Dataset, load_csv_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.features import normalize_features
 from nnviz.engine.heads import output_head
+from nnviz.engine.initializers import get_initializer
+from nnviz.engine.losses import get_loss
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig
 
@@ -95,12 +99,102 @@ class Problem:
 
     @classmethod
     def from_dict(cls, data: dict) -> Problem:
-        """Build from stored settings; unknown keys are ignored, bad values raise."""
-        known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in known and k != "train"}
-        for key in ("features", "hidden"):
-            if key in kwargs:
-                kwargs[key] = tuple(kwargs[key])
-        train_known = {f.name for f in fields(TrainConfig)}
-        train = TrainConfig(**{k: v for k, v in dict(data.get("train", {})).items() if k in train_known})
-        return replace(cls(), **kwargs, train=train)
+        """Build from stored settings or a session; unknown keys are ignored, and every known
+        one is checked for type and range: a bad value is one NnvizError naming it."""
+        return replace(cls(), **checked_problem_fields(data))
+
+
+def session_problem(problem: dict | None, path) -> Problem | None:
+    """The Problem a session file stored (None if none), checked; NnvizError naming ``path``."""
+    if not problem:
+        return None
+    try:
+        return Problem.from_dict(problem)
+    except NnvizError as exc:
+        raise NnvizError(f"{path}: {exc}") from None
+
+
+def _value(data: dict, key: str, kind: type, default):
+    """data[key] if present (an int counts as a float), checked to be a ``kind``."""
+    value = data.get(key, default)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+        raise NnvizError(f'the problem\'s "{key}" must be {_KIND_NAMES[kind]}, not {value!r:.60}')
+    if kind is float and not np.isfinite(value):
+        raise NnvizError(f'the problem\'s "{key}" must be a finite number, not {value!r}')
+    return value
+
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "a name", bool: "true or false",
+               list: "a list", dict: "a JSON object"}
+
+
+def _in_range(key: str, value, low, high):
+    if not low <= value <= high:
+        raise NnvizError(f'the problem\'s "{key}" must be from {low:g} to {high:g}, not {value!r}')
+    return value
+
+
+def _train_config(data) -> TrainConfig:
+    """The stored TrainConfig: each known field of its own type, then its own range checks."""
+    if not isinstance(data, dict):
+        raise NnvizError(f'the problem\'s "train" must be a JSON object, not {data!r:.60}')
+    kwargs = {}
+    for f in fields(TrainConfig):
+        if f.name in data:
+            kind = type(f.default)
+            value = data[f.name]
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise NnvizError(f'the problem\'s train "{f.name}" must be {_KIND_NAMES[kind]}, not {value!r:.60}')
+            kwargs[f.name] = value
+    try:
+        return TrainConfig(**kwargs)
+    except NnvizError as exc:
+        raise NnvizError(f"the problem's training settings: {exc}") from None
+
+
+def checked_problem_fields(data) -> dict:
+    """Problem keyword arguments from a stored dict, every field checked (NnvizError naming it).
+
+    Names are checked against the engine's tables, sizes against the controls' limits, so
+    a problem that passes builds (or fails with a clear NnvizError, e.g. a CSV not loaded).
+    """
+    if not isinstance(data, dict):
+        raise NnvizError(f"the problem must be a JSON object, not {data!r:.60}")
+    default = Problem()
+    dataset = _value(data, "dataset", str, default.dataset)
+    if dataset != "csv" and dataset not in DATASET_NAMES:
+        raise NnvizError(f"the problem's dataset {dataset!r} is unknown; choose from {', '.join(DATASET_NAMES)}")
+    hidden = _value(data, "hidden", list, list(default.hidden))
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in hidden):
+        raise NnvizError(f'the problem\'s "hidden" must be a list of whole numbers, not {hidden!r:.60}')
+    try:
+        check_hidden(hidden)
+    except NnvizError as exc:
+        raise NnvizError(f"the problem's {exc}") from None
+    features = _value(data, "features", list, list(default.features))
+    out = {
+        "dataset": dataset,
+        "samples": _in_range("samples", _value(data, "samples", int, default.samples), 2, MAX_SAMPLES),
+        "noise": _in_range("noise", _value(data, "noise", float, default.noise), 0.0, 1.0),
+        "test_fraction": _in_range("test_fraction", _value(data, "test_fraction", float, default.test_fraction),
+                                   0.0, MAX_TEST_FRACTION),
+        "features": normalize_features(features),
+        "standardize": _value(data, "standardize", bool, default.standardize),
+        "hidden": tuple(hidden),
+        "activation": _value(data, "activation", str, default.activation),
+        "output_activation": get_activation(_value(data, "output_activation", str, default.output_activation)).name,
+        "loss": get_loss(_value(data, "loss", str, default.loss)).name,
+        "init": _value(data, "init", str, default.init),
+        "seed": _in_range("seed", _value(data, "seed", int, default.seed), 0, 2**63 - 1),
+        "train": _train_config(data.get("train", {})),
+        "csv_name": _value(data, "csv_name", str, default.csv_name),
+    }
+    if out["activation"] not in HIDDEN_ACTIVATIONS:
+        raise NnvizError(f"the problem's hidden activation {out['activation']!r} is unknown; "
+                         f"choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
+    get_initializer(out["init"])
+    return out

@@ -26,7 +26,9 @@ class PhaseView:
     update); its grad_w is the batch's ∂L/∂w, the mean over the samples, which is what the
     update applies; sample: which row of the batch the nodes show (a selector picks it);
     before/after: flat params around the update (both equal before it); losses: (B,) each
-    sample's own loss Lᵢ (the batch loss is their mean), None when not known.
+    sample's own loss Lᵢ (the batch loss is their mean), None when not known; traced: the
+    step follows one sample of its batch (phase and sample stepping), which the data plot
+    rings; False for a plain mini-batch step, whose update belongs to the batch alone.
     """
 
     phase: str
@@ -35,6 +37,7 @@ class PhaseView:
     before: np.ndarray
     after: np.ndarray
     losses: np.ndarray | None = None
+    traced: bool = True
 
     @property
     def batch(self) -> int:
@@ -177,7 +180,8 @@ class Stepper:
         return True
 
     def _step_batch(self) -> bool:
-        self.phase = self._update(self._traced("update", *self.trainer.current_batch()))
+        view = self._traced("update", *self.trainer.current_batch())
+        self.phase = self._update(replace(view, traced=False))  # no sample followed: none is ringed
         return True
 
     def _step_epoch(self) -> bool:

@@ -10,11 +10,9 @@ trainer made for the views, so recording copies nothing), step, epoch, losses an
 accuracies. One frame of a network with P parameters costs FRAME_BYTES(P) = 2·8·P bytes of
 arrays plus about FRAME_OVERHEAD bytes of Python objects.
 
-Thinning. Offered frames are numbered n = 0, 1, 2, … from the start of the recording; n is
-kept when it is a multiple of the stride s (s = 1 at first). When the kept frames reach the
-capacity C, every other one is dropped (n = 0, 2s, 4s, … stay) and s doubles. The latest
-frame offered is always kept too, so a recording runs from its first frame to the latest
-with evenly spaced frames between, and C/2 ≤ len ≤ C once it has been thinned.
+Thinning: engine.thinning's rule (the one every history view uses): the frames kept are
+evenly spaced from the first to the latest, stride s doubling each time they reach the
+capacity C, so C/2 ≤ len ≤ C once it has been thinned.
 
 Memory. C = clamp(BUDGET_BYTES // FRAME_BYTES(P), MIN_FRAMES, MAX_FRAMES), BUDGET_BYTES =
 64 MiB. A 10-minute Play at the display rate (60 snapshots/s: 36,000 frames offered):
@@ -38,6 +36,7 @@ import numpy as np
 
 from nnviz.app.history import History, HistoryBuffer
 from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.thinning import ThinnedSeries
 from nnviz.engine.trainer import Snapshot, Trainer
 
 BUDGET_BYTES = 64 * 2**20
@@ -61,28 +60,23 @@ class Timeline:
     belong to), ``cursor`` is the frame the views show, None for the latest (live)."""
 
     def __init__(self, capacity: int, recording: int = 0):
-        if capacity < 3:
-            raise ValueError("a timeline keeps at least 3 frames (first, one between, latest)")
+        self._frames = ThinnedSeries(capacity)
         self.capacity = capacity
         self.recording = recording
         self.cursor: int | None = None
-        self.stride = 1
-        self._kept: list[Snapshot] = []  # frames n = 0, s, 2s, …
-        self._latest: Snapshot | None = None  # the latest frame when it is not one of those
-        self._offered = 0  # the number the next frame offered gets
 
     def __len__(self) -> int:
-        return len(self._kept) + (self._latest is not None)
+        return len(self._frames)
 
     def __getitem__(self, index: int) -> Snapshot:
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"frame {index} of a timeline of {n}")
-        index %= n
-        return self._kept[index] if index < len(self._kept) else self._latest
+        return self._frames[index]
+
+    @property
+    def stride(self) -> int:
+        return self._frames.stride
 
     def frames(self) -> tuple[Snapshot, ...]:
-        return (*self._kept, *((self._latest,) if self._latest is not None else ()))
+        return tuple(self._frames.view())
 
     @property
     def nbytes(self) -> int:
@@ -97,32 +91,12 @@ class Timeline:
     def record(self, snap: Snapshot) -> None:
         """Keep ``snap`` as the latest frame (thinning as above); the views go live."""
         self.cursor = None
-        n = self._offered
-        self._offered += 1
-        if n % self.stride:
-            self._latest = snap
-            return
-        self._latest = None
-        self._kept.append(snap)
-        if len(self._kept) >= self.capacity:
-            newest = self._kept[-1]
-            self._kept = self._kept[::2]
-            self.stride *= 2
-            if self._kept[-1] is not newest:
-                self._latest = newest
+        self._frames.append(snap)
 
     def cut(self, index: int) -> None:
         """Drop frame ``index`` and every later one: the next frame recorded takes its place
         (training continues from that frame). The stride and the spacing stay."""
-        if not 0 <= index < len(self):
-            raise IndexError(f"frame {index} of a timeline of {len(self)}")
-        if index < len(self._kept):
-            del self._kept[index:]
-            self._latest = None
-            self._offered = index * self.stride
-        else:  # the latest frame itself
-            self._latest = None
-            self._offered -= 1
+        self._frames.cut(index)
         self.cursor = None
 
 

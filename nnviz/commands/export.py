@@ -8,7 +8,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from nnviz.commands.args import hold_seconds
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.stop_signals import Stopped, stop_on_signals
 
 
 def add_arguments(parser) -> None:
@@ -23,14 +25,14 @@ def add_arguments(parser) -> None:
                         help="export the forward, backward and update phases of one step instead of a run")
     parser.add_argument("--format", required=True, choices=("png", "gif", "mp4", "svg"),
                         help="png (a folder of frames), gif, mp4 (H.264), or svg (a still)")
-    parser.add_argument("--still", action="store_true", help="one picture of the final state (png or svg)")
+    parser.add_argument("--still", action="store_true", help="one picture of the final state (png, gif or svg)")
     parser.add_argument("--view", default=None, choices=("canvas", "boundary", "loss", "activation", "full"),
                         help="what a still shows (default canvas)")
     parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT, or 480p, 720p, 1080p (default 1280x720)")
     parser.add_argument("--fps", type=float, default=None, help="frames per second (default 30, or the preset's)")
     parser.add_argument("--layout", default="full", choices=("canvas", "full"),
                         help="the canvas alone, or the canvas with the plots (default full)")
-    parser.add_argument("--hold", type=float, default=3.0, help="seconds per lesson step (default 3)")
+    parser.add_argument("--hold", type=hold_seconds, default=3.0, help="seconds per lesson step (default 3)")
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--transparent", action="store_true", help="transparent background (png only)")
     parser.add_argument("--out", required=True, help="the file (gif, mp4, png still, svg) or folder (png frames) to write")
@@ -62,6 +64,16 @@ def build_spec(args):
 
 
 def run_export_command(args) -> int:
+    """Export; Ctrl+C, SIGTERM and SIGHUP stop it alike: nothing written, nothing replaced."""
+    with stop_on_signals():
+        try:
+            return _export(args)
+        except Stopped as stop:
+            print(f"nnviz export: {stop.description}; nothing was written", file=sys.stderr)
+            return stop.exit_status
+
+
+def _export(args) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless: no display needed, none used
     from PySide6.QtWidgets import QApplication
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 
+from nnviz.app.numbers import number
 from nnviz.commands.args import float_list
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.gradcheck import DEFAULT_STEP as GRADCHECK_STEP
@@ -20,8 +22,9 @@ SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky
 
 
 def num(v: float) -> str:
-    """A number as a blackboard shows it: 4 significant digits (1.031, 0.7371, 95, 3.2e-07)."""
-    return f"{v:.4g}"
+    """A number as a blackboard shows it: 4 significant digits (1.031, 0.7371, 95, 3.2e-07),
+    through the one number writer (``app.numbers.number``: a zero is "0", never "-0")."""
+    return number(v, ".4g")
 
 
 def predicted_class(prediction: np.ndarray) -> int:
@@ -47,20 +50,30 @@ def parse_sample(network: Network, input_text: str, target_text: str | None):
     return x, y
 
 
+def json_numbers(values):
+    """Nested lists of floats (or one float) with null for ±inf and NaN: standard JSON has neither."""
+    if isinstance(values, np.ndarray):
+        return json_numbers(values.tolist())
+    if isinstance(values, list):
+        return [json_numbers(v) for v in values]
+    return None if values is None or not math.isfinite(values) else values
+
+
 def trace_to_json(trace: Trace) -> dict:
+    """The trace as standard JSON: a value that overflowed (±inf) or is undefined (NaN) is null."""
     layers = []
     for layer in trace.layers:
         has_grads = layer.delta is not None
         layers.append({
-            "z": layer.z[0].tolist(),
-            "a": layer.a[0].tolist(),
-            "delta": layer.delta[0].tolist() if has_grads else None,
-            "grad_w": layer.grad_w.tolist() if has_grads else None,
-            "grad_b": layer.grad_b.tolist() if has_grads else None,
+            "z": json_numbers(layer.z[0]),
+            "a": json_numbers(layer.a[0]),
+            "delta": json_numbers(layer.delta[0]) if has_grads else None,
+            "grad_w": json_numbers(layer.grad_w) if has_grads else None,
+            "grad_b": json_numbers(layer.grad_b) if has_grads else None,
         })
     prediction = trace.prediction[0]
-    return {"prediction": prediction.tolist(), "class": predicted_class(prediction),
-            "loss": trace.loss, "layers": layers}
+    return {"prediction": json_numbers(prediction), "class": predicted_class(prediction),
+            "loss": json_numbers(trace.loss), "layers": layers}
 
 
 def _weighted_sum(x: np.ndarray, w: np.ndarray, b: float) -> str:
@@ -115,15 +128,16 @@ def run_trace(args) -> int:
     x, y = parse_sample(network, args.input, args.target)
     if args.check and y is None:
         raise NnvizError("--check needs --target (the gradient is of the loss against a target)")
-    trace = network.trace(x, y)
-    check = gradient_check(network, x[None, :], y[None, :]) if args.check else None
+    with np.errstate(over="ignore", invalid="ignore"):  # huge inputs overflow to ±inf: shown, not warned
+        trace = network.trace(x, y)
+        check = gradient_check(network, x[None, :], y[None, :]) if args.check else None
     if args.json:
         out = trace_to_json(trace)
         if check is not None:
-            out["gradient_check"] = {"max_relative_error": check.max_relative_error,
-                                     "max_absolute_error": check.max_absolute_error,
+            out["gradient_check"] = {"max_relative_error": json_numbers(check.max_relative_error),
+                                     "max_absolute_error": json_numbers(check.max_absolute_error),
                                      "passed": check.passed()}
-        print(json.dumps(out))
+        print(json.dumps(out, allow_nan=False))
     else:
         print(trace_to_text(network, trace))
         if check is not None:

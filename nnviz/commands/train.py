@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from nnviz.commands.args import int_list
-from nnviz.engine.datasets import DATASET_NAMES, Dataset, load_csv_dataset, make_dataset
+from nnviz.commands.args import int_list, load_dataset
+from nnviz.engine.atomic_files import folder_of, probe_folder
+from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import save_model
 from nnviz.engine.network import Network
@@ -19,20 +20,6 @@ from nnviz.engine.trainer import TrainConfig, Trainer
 
 #: How often the progress bar re-evaluates the loss (seconds).
 PROGRESS_INTERVAL = 0.2
-
-
-def load_dataset(args) -> Dataset:
-    """A built-in dataset by name, or a CSV file (anything ending in .csv or naming a file)."""
-    features = [f for f in args.features.split(",") if f] if args.features else None
-    is_file = args.dataset.lower().endswith(".csv") or Path(args.dataset).is_file()
-    if is_file:
-        return load_csv_dataset(args.dataset, test_fraction=args.test_fraction or 0.0, seed=args.seed,
-                                features=features, standardize=args.standardize)
-    if args.dataset not in DATASET_NAMES:
-        raise NnvizError(f"unknown dataset {args.dataset!r}; choose one of: {', '.join(DATASET_NAMES)}, or a .csv file")
-    return make_dataset(args.dataset, samples=args.samples, noise=args.noise,
-                        test_fraction=0.5 if args.test_fraction is None else args.test_fraction,
-                        seed=args.seed, features=features or ("x1", "x2"), standardize=args.standardize)
 
 
 def build_network(args, n_inputs: int) -> Network:
@@ -47,7 +34,7 @@ def build_network(args, n_inputs: int) -> Network:
 
 
 def check_save_target(path: str | None, force: bool) -> None:
-    """Refuse up front, before training, to overwrite a file or write into a missing folder."""
+    """Refuse up front, before training, to overwrite a file or write into a missing or read-only folder."""
     if path is None:
         return
     target = Path(path)
@@ -55,8 +42,9 @@ def check_save_target(path: str | None, force: bool) -> None:
         raise NnvizError(f"--save {path}: is a folder")
     if target.exists() and not force:
         raise NnvizError(f"--save {path}: the file exists; add --force to replace it")
-    if not target.parent.is_dir():
-        raise NnvizError(f"--save {path}: the folder {target.parent} does not exist")
+    if not folder_of(target).is_dir():
+        raise NnvizError(f"--save {path}: the folder {folder_of(target)} does not exist")
+    probe_folder(folder_of(target), f"--save {path}")  # read-only folder or mount: refuse before training
 
 
 def train_with_progress(trainer: Trainer, epochs: int, quiet: bool) -> float:
@@ -94,20 +82,35 @@ def summary_text(network: Network, data: Dataset, epochs: int, seconds: float, r
     return "\n".join([*lines, losses])
 
 
+def save_diverged(network: Network, args) -> str:
+    """After a divergence: save the model only if --save-diverged asks (and its weights are
+    finite); the end of the one stderr line saying what became of --save."""
+    if not args.save_diverged:
+        return f"{args.save} was not saved (add --save-diverged to save a diverged model)"
+    if not np.isfinite(network.params).all():
+        return f"{args.save} was not saved: the weights are NaN or infinite"
+    save_model(network, args.save)
+    return f"saved the diverged model to {args.save} (--save-diverged)"
+
+
 def run_train(args) -> int:
     if args.epochs < 1:
         raise NnvizError("--epochs must be ≥ 1")
     if not 2 <= args.samples <= 100_000:
         raise NnvizError("--samples must be between 2 and 100000")
+    if args.save_diverged and not args.save:
+        raise NnvizError("--save-diverged needs --save MODEL.json")
     check_save_target(args.save, args.force)
     data = load_dataset(args)
+    data.check_loss(args.loss)  # float labels with bce: refused, not trained into nonsense
     network = build_network(args, data.x_train.shape[1])
     config = TrainConfig(learning_rate=args.lr, batch_size=args.batch_size, optimizer=args.optimizer,
                          l1=args.l1, l2=args.l2)
     trainer = Trainer(network, data, config, seed=args.seed)
     seconds = train_with_progress(trainer, args.epochs, quiet=False)
     if trainer.stopped:
-        print(f"nnviz train: {trainer.stopped}", file=sys.stderr)
+        note = f"; {save_diverged(network, args)}" if args.save else ""
+        print(f"nnviz train: {trainer.stopped}{note}", file=sys.stderr)
         return 1
     result = trainer.evaluate()
     if args.save:

@@ -1,8 +1,8 @@
 """What the network canvas writes, as plain strings: layer titles, input names, the numbers
 a phase writes beside the nodes, a weighted sum written term by term, the old → new
 weights of an update, the caption and the hover text. NumPy in, text out (no Qt), so
-tests and lesson checks can read it. Every number goes through ``number``: a value that
-prints as zero prints "0", never "-0".
+tests and lesson checks can read it. Every number goes through ``app.numbers.number`` (the
+one function nnviz writes numbers with): a value that prints as zero prints "0", never "-0".
 
 Nodes are (layer, neuron) with layer 0 = the inputs and neurons from 0, as everywhere on
 the canvas; the text itself counts from 1 ("layer 1, neuron 3"), as a lecture does.
@@ -16,19 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nnviz.app.numbers import number
 from nnviz.engine.layout import ParamLayout
 
 LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
 TERMS_FAN_IN, TERMS_LAYER = 3, 2  # neurons whose weighted sum is written out term by term
 UPDATE_LABEL_EDGES = 12  # weight layers with at most this many edges get "old → new" labels
 REACHED = 1e-9  # slack when comparing a layer with the animation's progress
-
-
-def number(value: float, spec: str = ".3g") -> str:
-    """``value`` formatted with ``spec``; anything that would print as zero ("-0",
-    "-0.000", "0.000") prints "0", so a sign is never shown on nothing."""
-    text = format(float(value), spec)
-    return "0" if float(text) == 0.0 else text
 
 
 def node_values(phase) -> list[np.ndarray] | None:
@@ -133,15 +127,31 @@ def update_labels(phase, layout: ParamLayout) -> dict[tuple[int, int, int], str]
     return out
 
 
-def sample_facts(phase) -> str:
-    """'target 1, loss 0.21' (or 'class 2, …' with several outputs) of the shown sample."""
+def sample_facts(phase, short: bool = False) -> str:
+    """'target 1, loss 0.21' (or 'class 2, …' with several outputs) of the shown sample;
+    ``short``: 'y=1 L=0.21'."""
     facts = []
     target = phase.sample_target
     if target is not None:
-        facts.append(f"class {target}" if isinstance(target, int) else f"target {number(target)}")
+        if isinstance(target, int):
+            facts.append(f"class {target}")
+        else:
+            facts.append(f"y={number(target)}" if short else f"target {number(target)}")
     if phase.sample_loss is not None:
-        facts.append(f"loss {number(phase.sample_loss)}")
-    return ", ".join(facts)
+        facts.append(f"L={number(phase.sample_loss)}" if short else f"loss {number(phase.sample_loss)}")
+    return (" " if short else ", ").join(facts)
+
+
+def sample_note(phase) -> tuple[str, ...]:
+    """The data plot's note on the ringed sample, longest form first (the plot shows the
+    longest that fits one line): '◯ sample 3 of 10: target 1, loss 0.21', '◯ 3/10: target 1,
+    loss 0.21', '◯ 3/10 y=1 L=0.21', '◯ 3/10' ("the step's sample" for a batch of one)."""
+    who, tag = (f"sample {phase.shown + 1} of {phase.batch}", f"{phase.shown + 1}/{phase.batch}") \
+        if phase.batch > 1 else ("the step's sample", "")
+    facts, brief = sample_facts(phase), sample_facts(phase, short=True)
+    forms = ("◯ " + ": ".join(p for p in (who, facts) if p), "◯ " + ": ".join(p for p in (tag, facts) if p),
+             "◯ " + " ".join(p for p in (tag, brief) if p), f"◯ {tag}".strip())
+    return tuple(dict.fromkeys(f for f in forms if f.strip() != "◯"))  # in order, each once
 
 
 def sample_summary(phase) -> str:

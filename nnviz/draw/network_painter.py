@@ -17,7 +17,9 @@ QPainter's font (a widget's font when it paints a widget) scaled by ``font_scale
 layout is public as ``text_boxes`` (what is painted, as rectangles tests can check).
 
 Zero is drawn as zero: an edge whose value is 0 (a dead ReLU's gradient, say), a δ of 0
-and a bias of 0 take the neutral ``theme.dim``, never the colour of a sign.
+and a bias of 0 take the neutral ``theme.dim``, never the colour of a sign. An edge the
+phase's animation has not reached yet is drawn alike with all the others not reached,
+neutral and thin, so it tells neither the sign nor the size of its value.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" i
 ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
 DEAD_MARK = "#b3261e"  # the cross over a dead neuron, in either theme
 ZERO_FRACTION = 1e-9  # an edge value below this fraction of the frame's largest |value| counts as 0
+UNREACHED_WIDTH = 1.0  # px at scale 1: every edge a phase has not reached yet, whatever its value
 
 
 def _blend(color: QColor, background: QColor, alpha: float) -> QColor:
@@ -288,21 +291,25 @@ class NetworkPainter:
         # thinner lines where many edges share the space, so dense layers stay readable
         zoom_width = min(max(s, 0.35), 2.0) * min(1.0, float(np.sqrt(120.0 / len(values))))
         zero = np.abs(values) <= ZERO_FRACTION * float(np.abs(values).max())  # drawn neutral, not as a sign
+
+        def draw(sel: np.ndarray, color: QColor, width: float, alpha: float) -> None:
+            # translucency pre-blended with the background: opaque pens paint ~10× faster
+            pen = QPen(_blend(color, background, alpha), width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(pen)
+            p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
+
+        # not reached yet: all alike, neutral and thin: neither sign nor size is told before
+        # the pass gets there (a lesson's open question may ask for it)
+        waiting = np.flatnonzero(~reached)
+        if waiting.size:
+            draw(waiting, dim, UNREACHED_WIDTH * min(max(s, 0.6), 1.6), 0.5)
         for (positive, level), idx in geo.buckets(values, scale).items():
-            for on in (False, True):
-                for nothing in (False, True):
-                    sel = idx[(reached[idx] == on) & (zero[idx] == nothing)]
-                    if not sel.size:
-                        continue
-                    color = QColor(pos_color if positive else neg_color) if on and not nothing else QColor(dim)
-                    width = geo.level_width(level) * zoom_width
-                    if not on:
-                        width = max(0.8, width * 0.5)
-                    # translucency pre-blended with the background: opaque pens paint ~10× faster
-                    pen = QPen(_blend(color, background, 0.85 if on else 0.5), width)
-                    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                    p.setPen(pen)
-                    p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
+            for nothing in (False, True):
+                sel = idx[reached[idx] & (zero[idx] == nothing)]
+                if sel.size:
+                    color = QColor(dim) if nothing else QColor(pos_color if positive else neg_color)
+                    draw(sel, color, geo.level_width(level) * zoom_width, 0.85)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_nodes(self, p: QPainter, s: float, ox: float, oy: float) -> None:

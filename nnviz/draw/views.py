@@ -19,7 +19,7 @@ from nnviz.app.history import History
 from nnviz.app.lesson_view import LessonView
 from nnviz.app.problem import NetworkShape
 from nnviz.app.stepping import PhaseView
-from nnviz.draw.network_labels import sample_facts
+from nnviz.draw.network_labels import sample_note
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import Snapshot
 
@@ -36,6 +36,7 @@ class ViewSet:
     line_extent: tuple[float, float, float, float] | None = None  # a 1-input network's x and targets
     frame: Frame | None = None
     activation_layer: int = 0
+    z_held_back: bool = False  # a lesson question is open: no layer's z histogram is shown
     _plotted_problem: tuple = field(default=())
 
     @property
@@ -50,6 +51,7 @@ class ViewSet:
         """A new architecture or dataset: the canvas layout, the data points, the extent."""
         layers, activation_names = shape.layers, shape.activation_names
         self.network = Network(layers, activation_names, shape.loss_name)
+        self.z_held_back = False  # a lesson step sets it again (show_lesson_state)
         self.dataset = dataset
         usable = dataset is not None and dataset.x_train.shape[1] == layers[0]
         two_d = usable and dataset.raw_train.shape[1] == 2
@@ -124,8 +126,14 @@ class ViewSet:
         self._show_histogram()
 
     def _show_histogram(self) -> None:
+        """The chosen layer's z over the training data; none while a lesson question holds
+        the z back (whichever layer is chosen)."""
         frame = self.frame
-        if self.has_plots and frame is not None and self.activation_layer < len(frame.z_train):
+        if not self.has_plots:
+            return
+        if self.z_held_back:
+            self.activation.clear_z_values()
+        elif frame is not None and self.activation_layer < len(frame.z_train):
             self.activation.set_z_values(frame.z_train[self.activation_layer].ravel())
 
     def show_snapshot(self, snap: Snapshot, history: History | None = None, plots: bool = True) -> None:
@@ -144,17 +152,18 @@ class ViewSet:
         self._ring_sample(view)
 
     def _ring_sample(self, view: PhaseView | None) -> None:
-        """Ring the phase's shown sample in the data plot, its target and loss written above it."""
+        """Ring the phase's shown sample in the data plot, its target and loss written above
+        it; only when the step follows a sample (``PhaseView.traced``): after a plain
+        mini-batch or epoch step no sample is ringed."""
         if not self.has_plots:
             return
         plot, data = self.boundary, self.dataset
         plot.set_marker(None)
         plot.line.set_marker(None)
-        if view is None or data is None or view.trace.x.shape[1] != data.x_train.shape[1]:
+        if view is None or not view.traced or data is None or view.trace.x.shape[1] != data.x_train.shape[1]:
             return
         x = view.trace.x[view.shown]
-        who = f"sample {view.shown + 1} of {view.batch}" if view.batch > 1 else "the step's sample"
-        text = f"◯ {who}: {sample_facts(view)}"
+        text = sample_note(view)  # its forms, longest first: the plot shows the one that fits
         if self.line_extent is not None:
             target = view.sample_target
             plot.line.set_marker(float(x[0]), 0.0 if target is None else target, text)
@@ -185,15 +194,14 @@ class ViewSet:
                 self.activation.setVisible(False)
             return False
         self.set_problem(view.shape, view.dataset)
+        self.z_held_back = view.hidden  # the histogram would show the z a question holds back
         self.show_params(view.params)
         if view.highlight is not None:
             canvas.set_highlight(*view.highlight.zero_based())
         if self.has_plots:
             self.activation.setVisible(True)
-            if view.hidden:  # the histogram would show the z a question holds back
-                self.activation.clear_z_values()
-            elif self.frame is None and view.sample_z is not None:  # no dataset: the traced sample's z
-                self.activation.set_z_values(view.sample_z)
+            if self.frame is None and view.sample_z is not None:  # no dataset: the traced sample's z
+                self.activation.set_z_values(view.sample_z)  # (None while a question holds it back)
             elif self.frame is None:
                 self.activation.clear_z_values()
             self.loss.setVisible(view.history is not None or bool(view.compare))  # no empty axes

@@ -46,18 +46,24 @@ class Activation:
 
 
 class Sigmoid(Activation):
-    """σ(z) = 1 / (1 + e^(−z)) = ½ + ½·tanh(z/2);  σ'(z) = σ(z)(1 − σ(z)) ∈ (0, ¼]."""
+    """σ(z) = 1 / (1 + e^(−z));  σ'(z) = σ(z)(1 − σ(z)) ∈ (0, ¼].
+
+    Computed from e = e^(−|z|) ∈ [0, 1], which never overflows:
+    σ(z) = 1 / (1 + e) for z ≥ 0 and e / (1 + e) for z < 0, each to a few ulp relative,
+    so σ(−50) = e^(−50)/(1 + e^(−50)) keeps its 16 digits (the ½ + ½·tanh(z/2) form
+    loses them below z ≈ −20 and gives exactly 0 below −37).
+    """
 
     name = "sigmoid"
     output_range = (0.0, 1.0)
 
     def forward(self, z, out=None, axis=-1):
-        # The tanh form never overflows, unlike 1 / (1 + exp(-z)) at z = -1000.
-        out = np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out *= 0.5
-        out += 0.5
-        return out
+        numerator = np.sign(z, dtype=np.float64)  # read before ``out`` (which may be ``z``) is written
+        out = np.copysign(z, -1.0, out=out)  # −|z|
+        np.exp(out, out=out)  # e = e^(−|z|) ∈ [0, 1]
+        np.maximum(out, numerator, out=numerator)  # max(e, sign z): 1 for z > 0, e for z ≤ 0 (1 at 0)
+        out += 1.0
+        return np.divide(numerator, out, out=out)
 
     def derivative(self, z):
         s = self.forward(z)

@@ -1,7 +1,9 @@
-"""Data sets ready to train on: TensorFlow-Playground-like toy sets and CSV files.
+"""Data sets ready to train on: TensorFlow-Playground-like toy sets, images and CSV files.
 
-``make_dataset(name, ...)`` draws one of DATASET_NAMES; ``load_csv_dataset(path, ...)``
-reads a CSV file (format in ``nnviz.engine.csv_data``). Both return a ``Dataset``:
+``make_dataset(name, ...)`` draws one of DATASET_NAMES (the 2-D toy sets) or loads a
+built-in image set (IMAGE_SET_NAMES: digits); ``load_csv_dataset(path, ...)`` reads a CSV
+file (format in ``nnviz.engine.csv_data``), ``load_idx_dataset(path, ...)`` an MNIST-format
+pair of files (``nnviz.engine.idx``). All return a ``Dataset``:
 train/test inputs and labels, the raw 2-D points for plotting, and ``transform``,
 which maps any raw points (e.g. a plotting grid) into the network's input space.
 
@@ -13,7 +15,8 @@ Randomness: every draw comes from ``np.random.default_rng(seed)``; same argument
 bit-identical arrays. The random numbers drawn do not depend on ``noise`` (noise only
 scales them), so with a fixed seed the points move smoothly as the noise changes.
 
-The toy sets' formulas and noise are in ``nnviz.engine.toy_sets``.
+The toy sets' formulas and noise are in ``nnviz.engine.toy_sets``; image sets
+(``nnviz.engine.image_sets``) skip derive_features: raw = pixel intensities in [0, 1].
 """
 
 from __future__ import annotations
@@ -21,31 +24,35 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 from types import MappingProxyType
 
 import numpy as np
 
 from nnviz.engine.csv_data import classify_labels, parse_csv_text, read_csv, read_csv_text
+from nnviz.engine.data_checks import MAX_SAMPLES, check_real, check_samples, held_out_count, make_rng
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.features import FEATURE_NAMES, derive_features, normalize_features
+from nnviz.engine.image_sets import DIGIT_CLASSES, IMAGE_SET_NAMES, Images, builtin_images, idx_images
 from nnviz.engine.toy_sets import DATASET_NAMES, LECTURE_X, LECTURE_Y, TOY_SETS
 
 __all__ = [
+    "BUILTIN_NAMES",
     "DATASET_NAMES",
     "FEATURE_NAMES",
+    "IMAGE_SET_NAMES",
     "MAX_SAMPLES",
     "MAX_TEST_FRACTION",
     "Dataset",
     "derive_features",
     "load_csv_dataset",
+    "load_idx_dataset",
     "make_dataset",
     "read_csv",
 ]
 
 TASKS = ("binary", "multiclass", "regression")
-MAX_SAMPLES = 100_000
 MAX_TEST_FRACTION = 0.9
+BUILTIN_NAMES: tuple[str, ...] = (*DATASET_NAMES, *IMAGE_SET_NAMES)  # every name make_dataset takes
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -79,7 +86,9 @@ class Dataset:
     {"kind": "builtin", "name", "samples", "noise", "test_fraction", "seed", "features",
     "standardize"} (make_dataset's arguments) or {"kind": "csv", "name", "text",
     "test_fraction", "seed", "features", "standardize"} (the CSV file's name and text);
-    None for a Dataset built by hand.
+    None for a Dataset built by hand or from IDX files.
+    image_shape: (rows, cols) when each input row is an image (rows·cols = d pixels, row by
+    row), None otherwise.
     Equality is identity (arrays do not compare as one bool).
     """
 
@@ -99,6 +108,7 @@ class Dataset:
     raw_names: tuple[str, ...] = ()
     class_labels: tuple[float, ...] = ()
     source: Mapping | None = None
+    image_shape: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for attr in ("x_train", "y_train", "x_test", "y_test", "raw_train", "raw_test"):
@@ -111,6 +121,8 @@ class Dataset:
         object.__setattr__(self, "class_labels", tuple(self.class_labels))
         if self.source is not None:
             object.__setattr__(self, "source", MappingProxyType(dict(self.source)))
+        if self.image_shape is not None:
+            object.__setattr__(self, "image_shape", tuple(int(n) for n in self.image_shape))
         self._check_shapes()
 
     def _check_shapes(self) -> None:
@@ -124,6 +136,8 @@ class Dataset:
                 raise ValueError(f"inconsistent shapes x {x.shape}, y {y.shape}, {d} features")
             if raw.ndim != 2 or raw.shape[0] != x.shape[0]:
                 raise ValueError(f"raw points of shape {raw.shape} do not match x {x.shape}")
+        if self.image_shape is not None and int(np.prod(self.image_shape)) != d:
+            raise ValueError(f"images of {self.image_shape} pixels do not make {d} features")
 
     @property
     def n_train(self) -> int:
@@ -159,6 +173,12 @@ class Dataset:
         if self.task != "regression" and n_outputs == self.num_classes:
             return np.eye(self.num_classes, dtype=np.float64)[y.astype(np.intp)]
         raise NnvizError(self._outputs_hint(n_outputs))
+
+    def check_loss(self, loss: str) -> None:
+        """NnvizError when ``loss`` cannot learn these labels: bce needs class labels 0 or 1."""
+        if loss == "bce" and self.task == "regression":
+            raise NnvizError(f"the loss bce needs class labels 0 or 1, but the dataset '{self.name}' has "
+                             "number labels (a regression task); use the loss mse")
 
     def _outputs_hint(self, n_outputs: int) -> str:
         outputs = f"the network has {n_outputs} output{'' if n_outputs == 1 else 's'}"
@@ -209,41 +229,9 @@ def _zscore_params(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _dataset_key(name: str) -> str:
     key = name.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else ""
-    if key not in TOY_SETS:
-        raise NnvizError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+    if key not in BUILTIN_NAMES:
+        raise NnvizError(f"unknown dataset {name!r}; choose from {', '.join(BUILTIN_NAMES)}")
     return key
-
-
-def _check_samples(samples: int) -> int:
-    if isinstance(samples, bool) or not isinstance(samples, Integral) or not (
-        2 <= samples <= MAX_SAMPLES
-    ):
-        raise NnvizError(f"samples must be a whole number from 2 to {MAX_SAMPLES}, not {samples!r}")
-    return int(samples)
-
-
-def _check_real(value: float, what: str, low: float, high: float) -> float:
-    ok = isinstance(value, Real) and not isinstance(value, bool)
-    if not ok or not low <= float(value) <= high:
-        raise NnvizError(f"{what} must be between {low:g} and {high:g}, not {value!r}")
-    return float(value)
-
-
-def _make_rng(seed: int) -> np.random.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise NnvizError(f"seed must be a whole number >= 0, not {seed!r}")
-    return np.random.default_rng(int(seed))
-
-
-def _test_count(n: int, test_fraction: float, unit: str) -> int:
-    """n_test = round(n · test_fraction); at least one training row must remain."""
-    n_test = round(n * test_fraction)
-    if n - n_test < 1:
-        raise NnvizError(
-            f"with {n} {unit} and test fraction {test_fraction:g} no training {unit} are left; "
-            f"use more {unit} or a smaller test fraction"
-        )
-    return n_test
 
 
 # --------------------------------------------------------------------------- assembly
@@ -257,7 +245,8 @@ def _assemble(
     features: Sequence[str] | None,
     standardize: bool,
     raw_names: tuple[str, ...],
-    source: dict,
+    source: dict | None,
+    image_shape: tuple[int, int] | None = None,
 ) -> Dataset:
     """Split raw/y by order (first n_test -> test), derive features, standardize, wrap."""
     task, num_classes, y, class_labels = labels
@@ -283,8 +272,9 @@ def _assemble(
         scale=scale,
         raw_names=raw_names,
         class_labels=class_labels,
-        source={**source, "features": None if features is None else list(names),
-                "standardize": bool(standardize)},
+        source=None if source is None else {**source, "features": None if features is None else list(names),
+                                            "standardize": bool(standardize)},
+        image_shape=image_shape,
     )
 
 
@@ -306,25 +296,29 @@ def make_dataset(
     standardize: z-score the inputs with the TRAIN mean/std (a zero std counts as 1).
     "lecture" is the fixed 3-row lecture table (IQ, study hours) -> passed: all rows are
     training rows in table order, samples/noise/test_fraction/seed are checked but unused.
+    An image set (IMAGE_SET_NAMES) has all its images, split like the toy sets;
+    samples/noise are checked but unused, features is ignored (the inputs are the pixels).
     """
     key = _dataset_key(name)
+    n = check_samples(samples)
+    noise = check_real(noise, "noise", 0.0, 1.0)
+    fraction = check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    source = {"kind": "builtin", "name": key, "samples": n, "noise": noise,
+              "test_fraction": fraction, "seed": int(seed)}
+    if key in IMAGE_SET_NAMES:
+        return _image_dataset(builtin_images(key), fraction, seed, standardize, source)
     spec = TOY_SETS[key]
-    n = _check_samples(samples)
-    noise = _check_real(noise, "noise", 0.0, 1.0)
-    fraction = _check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
-    rng = _make_rng(seed)
+    rng = make_rng(seed)
     if spec.generate is None:
         raw, y, order, n_test = LECTURE_X, LECTURE_Y, np.arange(3), 0
         raw_names = ("IQ", "study hours")
     else:
-        n_test = _test_count(n, fraction, "samples")
+        n_test = held_out_count(n, fraction, "samples")
         raw, y = spec.generate(n, noise, rng)
         order = rng.permutation(n)
         raw_names = ("x1", "x2")
     class_labels = tuple(float(k) for k in range(spec.num_classes))
     labels = (spec.task, spec.num_classes, y, class_labels)
-    source = {"kind": "builtin", "name": key, "samples": n, "noise": noise,
-              "test_fraction": fraction, "seed": int(seed)}
     return _assemble(key, labels, raw, order, n_test, features, standardize, raw_names, source)
 
 
@@ -352,17 +346,41 @@ def load_csv_dataset(
     if text is None:
         text = read_csv_text(path)
     table = parse_csv_text(text, label)
-    fraction = _check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
-    rng = _make_rng(seed)
+    fraction = check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    rng = make_rng(seed)
     n, d = table.x.shape
     if features is not None and d != 2:
         raise NnvizError(
             f"{label}: derived features need exactly 2 input columns, the file has {d}; "
             "use the columns as they are"
         )
-    n_test = _test_count(n, fraction, "rows")
+    n_test = held_out_count(n, fraction, "rows")
     order = rng.permutation(n) if n_test else np.arange(n)
     labels = tuple(classify_labels(table.y))
     raw_names = table.input_names
     source = {"kind": "csv", "name": label, "text": text, "test_fraction": fraction, "seed": int(seed)}
     return _assemble(label, labels, table.x, order, n_test, features, standardize, raw_names, source)
+
+
+def _image_dataset(images: Images, test_fraction: float, seed: int, standardize: bool,
+                   source: dict | None) -> Dataset:
+    """One input row per image, raw = intensities in [0, 1]; shuffled with the seed, the first
+    round(n · test_fraction) images -> test; standardize: per-pixel z-score (train statistics,
+    a pixel constant over the training images stays at 0 there)."""
+    fraction = check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    rng = make_rng(seed)
+    n = len(images.labels)
+    n_test = held_out_count(n, fraction, "images")
+    labels = ("multiclass", DIGIT_CLASSES, images.labels.astype(np.float64),
+              tuple(float(k) for k in range(DIGIT_CLASSES)))
+    return _assemble(images.name, labels, images.intensities(), rng.permutation(n), n_test, None,
+                     standardize, images.pixel_names(), source, images.shape)
+
+
+def load_idx_dataset(
+    path: str | os.PathLike[str], *, test_fraction: float = 0.5, seed: int = 0, standardize: bool = False
+) -> Dataset:
+    """A Dataset from an MNIST-format pair of IDX files (either file named; the other is found
+    next to it, see nnviz.engine.idx): intensities = grey level / 255, split as make_dataset's
+    image sets. A session cannot store it (source None): the files may be large."""
+    return _image_dataset(idx_images(path), test_fraction, seed, standardize, None)

@@ -13,6 +13,7 @@ neuron index from 0).
     tracker = DeadNeuronTracker()
     tracker.update(dead_neurons(net, x), step=700, epoch=14)
     tracker.records[(2, 3)].since_step             # 700
+    tracker.as_of(500).dead                        # as it stood at step 500
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = ["DeadEvent", "DeadNeuronTracker", "DeadRecord", "dead_neurons", "inac
            "max_preactivations"]
 
 CHUNK = 4096  # samples per forward pass, so a large training set needs little memory
+MAX_EVENTS = 10_000  # deaths and revivals the tracker keeps (at least)
 
 
 def max_preactivations(network: Network, x) -> list[np.ndarray]:
@@ -94,7 +96,10 @@ class DeadNeuronTracker:
 
     ``update`` takes the dead list at one moment (step, epoch). Because a GUI only sees
     some of the steps, "since step 700" means first seen dead at step 700. A step number
-    lower than the last one (training was reset) starts the record afresh.
+    lower than the last one (a reset, an undo, training on from an earlier frame) first
+    forgets what happened from that step on. ``as_of(step)`` is the record as it stood then.
+    ``events`` keeps the latest MAX_EVENTS to 2·MAX_EVENTS changes (bounded however long
+    the run); the state (records, revived, first deaths) is kept whole.
     """
 
     def __init__(self):
@@ -111,20 +116,43 @@ class DeadNeuronTracker:
         """Record the dead set at (step, epoch); returns the events this update added."""
         step, epoch = int(step), int(epoch)
         if self.last_step is not None and step < self.last_step:
-            self.reset()
+            self._replay_before(step)
         self.last_step = step
         now = {(int(l), int(k)) for l, k in dead}
-        new_events = []
-        for neuron in sorted(set(self.records) - now):
-            del self.records[neuron]
-            self.revived[neuron] = (step, epoch)
-            new_events.append(DeadEvent(neuron, "revived", step, epoch))
-        for neuron in sorted(now - set(self.records)):
+        new_events = [DeadEvent(n, "revived", step, epoch) for n in sorted(set(self.records) - now)]
+        new_events += [DeadEvent(n, "died", step, epoch) for n in sorted(now - set(self.records))]
+        for event in new_events:
+            self._apply(event)
+        return new_events
+
+    def as_of(self, step: int) -> DeadNeuronTracker:
+        """A new tracker holding the record as it stood at ``step`` (the events up to it)."""
+        past = DeadNeuronTracker()
+        past.events, past._first = list(self.events), dict(self._first)
+        past._replay_before(int(step) + 1)
+        past.last_step = int(step) if self.last_step is None else min(int(step), self.last_step)
+        return past
+
+    def _replay_before(self, step: int) -> None:
+        """Keep only what happened before ``step``: replay the events before it."""
+        events = [e for e in self.events if e.step < step]
+        first = {n: when for n, when in self._first.items() if when[0] < step}
+        self.reset()
+        self._first = first
+        for event in events:
+            self._apply(event)
+
+    def _apply(self, event: DeadEvent) -> None:
+        neuron, step, epoch = event.neuron, event.step, event.epoch
+        if event.kind == "died":
             first = self._first.setdefault(neuron, (step, epoch))
             self.records[neuron] = DeadRecord(step, epoch, *first)
-            new_events.append(DeadEvent(neuron, "died", step, epoch))
-        self.events.extend(new_events)
-        return new_events
+        else:
+            self.records.pop(neuron, None)
+            self.revived[neuron] = (step, epoch)
+        self.events.append(event)
+        if len(self.events) > 2 * MAX_EVENTS:  # trimmed in chunks: amortized O(1)
+            del self.events[:-MAX_EVENTS]
 
     def observe(self, network: Network, x_train, step: int, epoch: int) -> list[DeadEvent]:
         """``update`` with the dead neurons of ``network`` on ``x_train``."""

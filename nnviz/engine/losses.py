@@ -5,7 +5,8 @@ per-sample losses (B,); a batch's loss is their mean. ``grad`` returns the per-s
 ∂Lᵢ/∂ŷᵢ (B, k).
 
 ``output_delta`` is the one place where the stable fused gradients live:
-sigmoid + BCE and softmax + CE give δ = ∂L/∂z = ŷ − y directly.
+sigmoid + BCE gives δ = ∂L/∂z = ŷ − y, softmax + CE δ = ŷ·Σₖyₖ − y (ŷ − y for
+targets that sum to 1, as one-hot rows do), for any targets.
 """
 
 from __future__ import annotations
@@ -81,9 +82,6 @@ class CE(Loss):
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (MSE(), BCE(), CE())}
 
-#: (activation, loss) pairs whose δ = ∂L/∂z simplifies to ŷ − y.
-FUSED_PAIRS = frozenset({("sigmoid", "bce"), ("softmax", "ce")})
-
 
 def get_loss(name: str) -> Loss:
     try:
@@ -107,11 +105,17 @@ def output_delta(
 ) -> np.ndarray:
     """δ = ∂Lᵢ/∂z for each sample, written into ``out`` (B, k), or (k, B) with axis=0.
 
-    Fused: sigmoid+BCE and softmax+CE give δ = ŷ − y, exact and stable even when
-    ŷ rounds to 0 or 1. Otherwise δ = ∂L/∂ŷ ⊙ f'(z) (softmax: its Jacobian).
+    Fused, exact and stable even when ŷ rounds to 0 or 1: sigmoid+BCE gives δ = ŷ − y
+    (each output is its own BCE); softmax+CE gives δ = ŷ·Σₖyₖ − y, since
+    ∂/∂zⱼ(−Σₖ yₖ ln ŷₖ) = −yⱼ + ŷⱼ·Σₖ yₖ: ŷ − y only when the targets sum to 1.
+    Otherwise δ = ∂L/∂ŷ ⊙ f'(z) (softmax: its Jacobian).
     """
-    if (act.name, loss.name) in FUSED_PAIRS:
+    if (act.name, loss.name) == ("sigmoid", "bce"):
         return np.subtract(a, y, out=out)
+    if (act.name, loss.name) == ("softmax", "ce"):
+        np.multiply(a, y.sum(axis=axis, keepdims=True), out=out)
+        out -= y
+        return out
     if loss.name == "mse":  # ŷ − y, written without a temporary
         np.subtract(a, y, out=out)
     else:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from nnviz.engine.atomic_files import write_atomic
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_text
+from nnviz.engine.limits import check_json_depth
 from nnviz.engine.network import Network
 
 FORMAT = "nnviz-model"
@@ -42,6 +42,8 @@ def _matrix(value, shape: tuple[int, ...], what: str) -> np.ndarray:
     """A finite float array of exactly ``shape`` from nested lists, or NnvizError naming ``what``."""
     try:
         arr = np.array(value, dtype=np.float64)
+    except OverflowError:  # an integer too big for a float, e.g. 400 digits
+        raise NnvizError(f"{what} holds a value that is not a finite number") from None
     except (TypeError, ValueError):
         raise NnvizError(f"{what} must be a list of numbers{' rows' if len(shape) == 2 else ''} of shape {shape}") from None
     if arr.shape != shape:
@@ -62,8 +64,9 @@ def model_from_dict(data) -> Network:
     if data.get("format") != FORMAT:
         raise NnvizError(f'not an nnviz model ("format" must be "{FORMAT}")')
     version = data.get("version")
-    if version != VERSION:
-        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+    is_whole = isinstance(version, int) and not isinstance(version, bool)
+    if not is_whole or version != VERSION:  # true == 1 in Python, but not a version
+        newer = is_whole and version > VERSION
         hint = "; it was written by a newer nnviz" if newer else ""
         raise NnvizError(f"model version {version!r} is not supported (this nnviz reads version {VERSION}){hint}")
     for key in ("layers", "activations", "loss", "weights", "biases"):
@@ -93,39 +96,18 @@ def load_model(path) -> Network:
     path = Path(path)
     text = read_text(path, "model file")
     try:
+        check_json_depth(text)  # json.loads would recurse into a deeply nested file
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NnvizError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except NnvizError as exc:
+        raise NnvizError(f"{path}: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise NnvizError(f"{path}: not valid JSON ({exc})") from None
     try:
         return model_from_dict(data)
     except NnvizError as exc:
         raise NnvizError(f"{path}: {exc}") from None
-
-
-def write_atomic(path, text: str | bytes) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``,
-    so a crash or full disk never leaves a half-written file under the real name."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise NnvizError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)  # mkstemp made it private (0600): give it the usual permissions
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise NnvizError(f"{path}: cannot write it ({exc.strerror or exc})") from None
 
 
 def save_model(network: Network, path) -> None:

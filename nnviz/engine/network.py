@@ -14,7 +14,7 @@ product, and so is ∂L/∂Θ_l = [a, 1]ᵀ δ.
 
 Backpropagation (mean loss over a batch of B samples):
 
-    δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ = (1/B)·∂Lᵢ/∂ŷ ⊙ f'_L(z⁽ᴸ⁾)      (fused: (1/B)(ŷ − y))
+    δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ = (1/B)·∂Lᵢ/∂ŷ ⊙ f'_L(z⁽ᴸ⁾)      (fused: (1/B)(ŷ − y); softmax + CE: (1/B)(ŷ·Σⱼyⱼ − y))
     ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ a⁽ˡ⁻¹⁾,   ∂L/∂b⁽ˡ⁾ = Σᵢ δᵢ⁽ˡ⁾
     δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾) ⊙ f'_{l−1}(z⁽ˡ⁻¹⁾)
 """
@@ -30,6 +30,7 @@ from nnviz.engine.activations import Activation, get_activation
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.initializers import get_initializer
 from nnviz.engine.layout import ParamLayout
+from nnviz.engine.limits import check_parameter_budget
 from nnviz.engine.losses import Loss, batch_loss, check_pairing, get_loss, output_delta
 
 #: The phases of one training step as they are shown: a traced forward pass, the
@@ -48,6 +49,7 @@ def validate_architecture(layers: Sequence[int], activations: Sequence[str], los
     for i, n in enumerate(layers):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_UNITS:
             raise NnvizError(f"layer {i} must have 1 to {MAX_UNITS} units; got {n!r}")
+    check_parameter_budget(layers)  # before anything that size is allocated
     if len(activations) != len(layers) - 1:
         raise NnvizError(
             f"{len(layers) - 1} activations needed (one per non-input layer); got {len(activations)}"

@@ -29,9 +29,10 @@ import json
 import zlib
 from pathlib import Path
 
+from nnviz.engine.atomic_files import write_atomic
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_bytes
-from nnviz.engine.model_io import write_atomic
+from nnviz.engine.limits import MAX_DECOMPRESSED_BYTES, check_json_depth, gunzip_capped
 from nnviz.engine.session_codec import FORMAT, VERSION, Session, session_from_dict, session_to_dict
 from nnviz.engine.trainer import Trainer
 
@@ -74,13 +75,19 @@ def _read(path: Path) -> dict:
     raw = read_bytes(path, "session file")
     if not raw.strip():
         raise NnvizError(f"{path}: the file is empty")
-    if raw[:2] == _GZIP_MAGIC:
-        try:
-            raw = gzip.decompress(raw)
-        except EOFError:
-            raise NnvizError(f"{path}: the file is truncated (its compressed data ends too early)") from None
-        except (OSError, zlib.error) as exc:
-            raise NnvizError(f"{path}: the file is damaged (bad compressed data: {exc})") from None
+    try:
+        if raw[:2] == _GZIP_MAGIC:
+            raw = gunzip_capped(raw, MAX_DECOMPRESSED_BYTES)  # refuses a small file that inflates to GBs
+        elif len(raw) > MAX_DECOMPRESSED_BYTES:
+            raise NnvizError(f"the file is larger than {MAX_DECOMPRESSED_BYTES // 2**20:,} MB; "
+                             "nnviz reads sessions up to that size")
+        check_json_depth(raw)  # before json.loads recurses into it
+    except NnvizError as exc:
+        raise NnvizError(f"{path}: {exc}") from None
+    except EOFError:
+        raise NnvizError(f"{path}: the file is truncated (its compressed data ends too early)") from None
+    except (OSError, zlib.error) as exc:
+        raise NnvizError(f"{path}: the file is damaged (bad compressed data: {exc})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -91,8 +98,8 @@ def _read(path: Path) -> dict:
         end = exc.pos >= len(text.rstrip())
         why = "the file is truncated" if end else "the file is damaged"
         raise NnvizError(f"{path}: not valid JSON, {why} (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise NnvizError(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise NnvizError(f"{path}: not valid JSON ({exc})") from None
 
 
 def load_session(path) -> Session:

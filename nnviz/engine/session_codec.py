@@ -136,7 +136,7 @@ def _check_header(data) -> None:
             raise NnvizError("this is an nnviz model file, not a session (open it as a model)")
         raise NnvizError(f'not an nnviz session ("format" must be "{FORMAT}", not {fmt!r})')
     version = data.get("version")
-    if version != VERSION:
+    if not is_int(version) or version != VERSION:  # true == 1 in Python, but not a version
         if is_int(version) and version > VERSION:
             raise NnvizError(f"session version {version} was written by a newer nnviz; this nnviz reads "
                              f"version {VERSION}: update nnviz to open it")

@@ -12,6 +12,10 @@ granularity of the snapshots a consumer asks for.
 
 A consumer may ``send`` a new TrainConfig into the generator between steps; a new
 optimizer name starts a fresh optimizer state, other fields apply from the next step.
+
+Training stops, ``stopped`` saying why and what probably caused it, once the weights or the
+loss are NaN/∞ or have exploded (engine.divergence; a snapshot also judges its loss, so a
+run watched often can be stopped a little earlier than the fast path).
 """
 
 from __future__ import annotations
@@ -19,72 +23,19 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Generator
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine.divergence import DivergenceWatch, diverged_message
 from nnviz.engine.errors import NnvizError
-from nnviz.engine.layout import ParamLayout
 from nnviz.engine.network import Network, Trace
 from nnviz.engine.optimizers import add_regularization, make_optimizer
+from nnviz.engine.snapshot import Snapshot, read_only_copy
 from nnviz.engine.train_config import TrainConfig
 from nnviz.engine.trainer_state import TrainerState
 
 #: Units a run can yield a snapshot after (the app adds "phase" for its Step).
 GRANULARITIES = ("sample", "batch", "epoch")
-
-
-def _read_only(arr: np.ndarray) -> np.ndarray:
-    out = arr.copy()
-    out.flags.writeable = False
-    return out
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The state after a step, with read-only copies of every array.
-
-    params, grads: (P,) in the network's flat layout (grads = the gradient the last update
-    used, regularization included). ``weights``/``biases``/``grad_weights``/``grad_biases``
-    give per-layer views (``layout``): (n_out, n_in) and (n_out,). ``sample_trace`` is set with
-    granularity "sample": the forward/backward trace of that one training sample.
-    """
-
-    step: int  # optimizer updates done so far
-    epoch: int  # completed epochs
-    batch: int  # batches done in the current epoch
-    layers: tuple[int, ...]
-    params: np.ndarray
-    grads: np.ndarray
-    learning_rate: float
-    train_loss: float
-    test_loss: float | None
-    train_accuracy: float | None
-    test_accuracy: float | None
-    sample_index: int | None = None
-    sample_trace: Trace | None = None
-    stopped: str | None = None
-    config: TrainConfig = field(default_factory=TrainConfig)
-
-    @property
-    def layout(self) -> ParamLayout:
-        return ParamLayout(self.layers)
-
-    @property
-    def weights(self) -> list[np.ndarray]:
-        return self.layout.weights(self.params)
-
-    @property
-    def biases(self) -> list[np.ndarray]:
-        return self.layout.biases(self.params)
-
-    @property
-    def grad_weights(self) -> list[np.ndarray]:
-        return self.layout.weights(self.grads)
-
-    @property
-    def grad_biases(self) -> list[np.ndarray]:
-        return self.layout.biases(self.grads)
 
 
 def accuracy(y_hat: np.ndarray, labels: np.ndarray) -> float | None:
@@ -129,6 +80,7 @@ class Trainer:
         self.epoch = 0
         self.batch = 0  # batches done in the current epoch
         self.stopped: str | None = None
+        self._watch = DivergenceWatch()  # explosions short of NaN (engine.divergence)
 
     # ---- configuration -----------------------------------------------------------------
 
@@ -183,7 +135,10 @@ class Trainer:
             self._rest[1][...] = rows[n_full * size:, d1:].T
 
     def _ensure_shuffled(self) -> None:
-        """Shuffle once per epoch (and batch size), whichever way the epoch is stepped through."""
+        """Shuffle once per epoch (and batch size), whichever way the epoch is stepped through;
+        before a run's first step, note where it starts for the divergence watch."""
+        if not self._watch.started:
+            self._watch.start(self._train_loss(), float(np.abs(self.network.params).max()))
         key = (self.epoch, min(self.config.batch_size, self.n_train))
         if key != self._shuffled_key:
             self._shuffle()
@@ -216,7 +171,7 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self._compute_batch_grads(self.batch)
             self._apply_update()
-        self._check_finite()
+        self._check_diverged()
 
     def _compute_batch_grads(self, i: int) -> None:
         net = self.network
@@ -259,21 +214,31 @@ class Trainer:
             self.batch = 0
             self.epoch += 1
 
-    def _check_finite(self) -> bool:
-        if np.isfinite(self.network.params).all():
-            return True
-        self.stopped = (
-            f"training diverged at step {self.step} (epoch {self.epoch}): the weights became "
-            f"NaN or infinite; the learning rate ({self.config.learning_rate:g}) is probably too high"
-        )
+    def _check_diverged(self) -> bool:
+        """False (and ``stopped`` set) once the weights are NaN/∞ or ran away (engine.divergence);
+        the loss is evaluated only past the watch's weight gate."""
+        peak = float(np.abs(self.network.params).max())  # NaN propagates: one pass checks both
+        if not np.isfinite(peak):
+            return self._stop("the weights became NaN or infinite")
+        symptom = self._watch.symptom(self._train_loss(), peak, self.step) if self._watch.past_gate(peak) else None
+        return self._stop(symptom) if symptom else True
+
+    def _stop(self, symptom: str) -> bool:
+        self.stopped = diverged_message(self.step, self.epoch, symptom, self.config)
+        self._watch.reset()  # training on from here (after an edit) starts a new watch
         return False
+
+    def clear_stop(self) -> None:
+        """Forget a divergence: training may go on from the weights as they are, as a new run."""
+        self.stopped = None
+        self._watch.reset()
 
     def train_epochs(self, epochs: int) -> bool:
         """Train ``epochs`` whole epochs as fast as possible; False (and ``stopped`` set) on divergence."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for _ in range(epochs):
                 self._run_batches(self.batches_per_epoch)
-                if not self._check_finite():
+                if not self._check_diverged():
                     return False
         return True
 
@@ -283,7 +248,7 @@ class Trainer:
         """Where training stands (see TrainerState); params, grads and the optimizer keep theirs."""
         key = self._shuffled_key
         return TrainerState(step=self.step, epoch=self.epoch, batch=self.batch, stopped=self.stopped,
-                            permutation=_read_only(self._perm), shuffled_for=None if key[1] < 1 else key,
+                            permutation=read_only_copy(self._perm), shuffled_for=None if key[1] < 1 else key,
                             rng=self.rng.bit_generator.state)
 
     def load_state(self, state: TrainerState) -> None:
@@ -291,6 +256,7 @@ class Trainer:
         if state.permutation.shape != self._perm.shape:
             raise NnvizError(f"the state orders {state.permutation.size} training rows, this trainer has {self.n_train}")
         self.step, self.epoch, self.batch, self.stopped = state.step, state.epoch, state.batch, state.stopped
+        self._watch.reset()  # the restored run starts its watch afresh at its next step
         self.rng.bit_generator.state = state.rng
         self._perm[...] = state.permutation
         if state.shuffled_for is not None:
@@ -299,12 +265,17 @@ class Trainer:
 
     # ---- snapshots -----------------------------------------------------------------------
 
+    def _train_loss(self) -> float:
+        """The mean loss over the training set."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self.network.loss_value(self.x_train, self.y_train)
+
     def evaluate(self) -> tuple[float, float | None, float | None, float | None]:
         """(train loss, test loss, train accuracy, test accuracy) over the whole sets (mean loss)."""
         net = self.network
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             y_hat = net.predict(self.x_train)
-            train_loss = net.loss_value(self.x_train, self.y_train)
+            train_loss = self._train_loss()
             train_acc = accuracy(y_hat, self.dataset.y_train) if self.classification else None
             test_loss = test_acc = None
             if len(self.x_test):
@@ -315,14 +286,14 @@ class Trainer:
 
     def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None) -> Snapshot:
         train_loss, test_loss, train_acc, test_acc = self.evaluate()
-        if self.stopped is None and not np.isfinite(train_loss):
-            self.stopped = (
-                f"training diverged at step {self.step} (epoch {self.epoch}): the loss became "
-                f"NaN or infinite; the learning rate ({self.config.learning_rate:g}) is probably too high"
-            )
+        if self.stopped is None:
+            symptom = (self._watch.symptom(train_loss, float(np.abs(self.network.params).max()), self.step)
+                       if np.isfinite(train_loss) else "the loss became NaN or infinite")
+            if symptom:
+                self._stop(symptom)
         return Snapshot(
             step=self.step, epoch=self.epoch, batch=self.batch, layers=self.network.layers,
-            params=_read_only(self.network.params), grads=_read_only(self.network.grads),
+            params=read_only_copy(self.network.params), grads=read_only_copy(self.network.grads),
             learning_rate=self.config.lr_at(self.epoch), train_loss=train_loss, test_loss=test_loss,
             train_accuracy=train_acc, test_accuracy=test_acc, sample_index=sample_index,
             sample_trace=sample_trace, stopped=self.stopped, config=self.config,
@@ -378,7 +349,7 @@ class Trainer:
                         return
                 if pending is not None:
                     self.configure(pending)
-                if not self._check_finite():
+                if not self._check_diverged():
                     yield self.snapshot()
                     return
                 continue
@@ -388,10 +359,10 @@ class Trainer:
                 else:
                     self._run_batches(self.batches_per_epoch - self.batch)
             done += 1
-            finite = self._check_finite()
+            healthy = self._check_diverged()
             now = time.perf_counter()
             due = (now - last >= every_seconds) if every_seconds is not None else done % every == 0
-            if not finite or due:
+            if not healthy or due:
                 snap = self.snapshot()
                 config = yield snap
                 last = time.perf_counter()  # count training time, not the consumer's

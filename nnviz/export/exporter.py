@@ -7,16 +7,16 @@ failed export removes its temporary file, and an existing file is replaced only 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nnviz.draw.theme import theme_named
+from nnviz.engine.atomic_files import folder_of, probe_folder, write_atomic
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.stop_signals import deferred_stops
 from nnviz.export.scene import LAYOUTS, VIEWS, ExportScene
 from nnviz.export.sources import ExportSpec, frame_count, frames
-from nnviz.export.writers import FORMATS, make_writer, publish
-from nnviz.draw.theme import theme_named
+from nnviz.export.writers import FORMATS, make_writer, png_bytes
 
 SIZE_PRESETS = {"480p": (854, 480, 15), "720p": (1280, 720, 30), "1080p": (1920, 1080, 60)}
 MIN_SIZE, MAX_SIZE = 64, 4096
@@ -56,12 +56,14 @@ def validate(spec: ExportSpec) -> None:
         raise NnvizError("hold and phase times must be positive")
     if spec.transparent and spec.fmt in ("gif", "mp4"):
         raise NnvizError("a transparent background needs --format png")
+    if spec.still and spec.fmt == "mp4":
+        raise NnvizError("a still is a picture: choose --format png, gif or svg (mp4 is for a run)")
     check_target(spec.out, spec.force)
 
 
 def check_target(out: Path, force: bool) -> None:
     out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
+    folder = folder_of(out)
     if folder.exists() and not folder.is_dir():
         raise NnvizError(f"{out}: {folder} is a file, not a folder")
     if not folder.is_dir():
@@ -70,12 +72,7 @@ def check_target(out: Path, force: bool) -> None:
         raise NnvizError(f"{out}: is a folder with other files in it; --force only replaces an earlier export")
     if out.exists() and not force:
         raise NnvizError(f"{out}: exists already; add --force to replace it")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".nnviz-probe.", dir=folder)
-    except OSError as exc:
-        raise NnvizError(f"{out}: cannot write in {folder} ({exc.strerror or exc})") from None
-    os.close(fd)
-    os.unlink(probe)
+    probe_folder(folder, str(out))
 
 
 def run_export(spec: ExportSpec, progress: Callable[[int, int], None] | None = None,
@@ -88,10 +85,11 @@ def run_export(spec: ExportSpec, progress: Callable[[int, int], None] | None = N
             if progress is not None:
                 progress(done, total)
             if cancelled is not None and cancelled():
-                steps.close()  # the writer removes what it had written
                 raise ExportCancelled()
     except StopIteration as finished:
         return finished.value
+    finally:
+        steps.close()  # cancel, Ctrl+C, SIGTERM in a callback: the writer removes what it had written
 
 
 def iter_export(spec: ExportSpec):
@@ -101,28 +99,45 @@ def iter_export(spec: ExportSpec):
     or an error removes everything written so far.
     """
     validate(spec)
-    scene = make_scene(spec)
+    with deferred_stops():
+        scene = make_scene(spec)
     try:
         if spec.still or spec.fmt == "svg":
             path = _write_still(spec, scene)
             yield 1, 1
             return path
         total = frame_count(spec)
-        writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent,
-                             background=theme_named(spec.theme).background.replace("#", "0x"))
+        writer = None
         try:
-            done = 0
-            for _ in frames(spec, scene):
-                writer.write(scene.render_frame())
-                done += 1
+            with deferred_stops():  # a stop while ffmpeg starts would orphan it
+                writer = make_writer(spec.fmt, Path(spec.out), spec.size, spec.fps, spec.transparent,
+                                     background=theme_named(spec.theme).background.replace("#", "0x"))
+            for done, image in enumerate(_rendered(spec, scene), start=1):
+                writer.write(image)
                 yield done, total
         except BaseException:
-            writer.abort()
+            if writer is not None:
+                writer.abort()
             raise
         return writer.close()
     finally:
-        scene.dispose()
+        with deferred_stops():
+            scene.dispose()
 
+
+def _rendered(spec: ExportSpec, scene: ExportScene):
+    """Each frame of the source, rendered. The scene's Qt code runs with a stop signal held
+    back (it must not raise inside a Qt virtual); a stop is raised between frames."""
+    source = frames(spec, scene)
+    while True:
+        with deferred_stops():
+            if next(source, _END) is _END:
+                return
+            image = scene.render_frame()
+        yield image
+
+
+_END = object()
 
 
 def preview(spec: ExportSpec):
@@ -143,35 +158,52 @@ def make_scene(spec: ExportSpec) -> ExportScene:
 
 
 def _write_still(spec: ExportSpec, scene: ExportScene) -> Path:
-    """The last frame of the source as one PNG, or an SVG of one view."""
-    for _ in frames(spec, scene):  # run to the final state
-        pass
+    """The last frame of the source as one PNG or a one-frame GIF, or an SVG of one view,
+    at exactly ``spec.size``."""
+    source = frames(spec, scene)
+    while True:  # run to the final state, a stop signal held back while Qt code runs
+        with deferred_stops():
+            if next(source, _END) is _END:
+                break
     out = Path(spec.out)
-    folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
+    with deferred_stops():
+        widget = scene.view_widget(spec.view)
+        if widget is not scene:  # one view alone fills the picture: no caption below it
+            scene.set_caption("")
+            scene.layout().activate()
         if spec.fmt == "svg":
-            _render_svg(scene.view_widget(spec.view), tmp, spec.size)
+            svg = svg_bytes(widget, out)
         else:
-            widget = scene.view_widget(spec.view)
-            image = scene.render_frame() if widget is scene else widget.grab().toImage()
-            if not image.save(tmp, "PNG"):
-                raise NnvizError(f"{out}: cannot write the image (is the disk full?)")
-        publish(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            image = scene.render_frame()  # the view fills the scene: the view at the full size
+    if spec.fmt == "svg":
+        write_atomic(out, svg)
+        return out
+    if spec.fmt == "gif":
+        writer = None
+        try:
+            with deferred_stops():
+                writer = make_writer("gif", out, spec.size, spec.fps)
+            writer.write(image)
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        return writer.close()
+    write_atomic(out, png_bytes(image, out))
     return out
 
 
-def _render_svg(widget, path: str, size: tuple[int, int]) -> None:
-    from PySide6.QtCore import QPoint, QRect, QSize
+def svg_bytes(widget, label) -> bytes:
+    """``widget`` painted into an SVG document, in memory."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(widget.width(), widget.height()))
     generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
     generator.setTitle("nnviz")
@@ -179,4 +211,9 @@ def _render_svg(widget, path: str, size: tuple[int, int]) -> None:
     try:
         widget.render(painter, QPoint(0, 0))
     finally:
-        painter.end()
+        ended = painter.end()
+    buffer.close()
+    svg = bytes(data.data())
+    if not ended or b"</svg>" not in svg:
+        raise NnvizError(f"{label}: cannot draw the SVG picture")
+    return svg

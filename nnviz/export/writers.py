@@ -1,25 +1,31 @@
 """Frame writers: PNG sequence, animated GIF and MP4 (H.264, yuv420p).
 
-Each writer takes QImages of one size, one at a time, and writes to a temporary name
-beside the target; ``close()`` renames it into place, ``abort()`` removes it, so a
-cancelled or failed export never leaves anything under the target name.
+Each writer takes QImages of one size, one at a time, and writes to a temporary entry
+beside the target (engine.atomic_files.StagedFile); ``close()`` checks the result and only
+then renames it into place, ``abort()`` removes it, so a cancelled or failed export (a
+full disk, an encoder error, Ctrl+C, SIGTERM) never leaves anything under the target name
+and never replaces a file that was there.
 
-Video frames go to the ffmpeg bundled with imageio-ffmpeg as raw BGRA bytes through a
-pipe (no temporary PNGs); ffmpeg encodes in its own process while the next frame renders.
+PNG frames are encoded in memory and written with every write checked (QImage.save to a
+file ignores a failed flush). Video frames go to ffmpeg as raw BGRA bytes through a pipe
+(export.ffmpeg_pipe); ffmpeg encodes in its own process while the next frame renders, and
+its exit status and the file's structure (an MP4's moov box, a GIF's trailer) are checked.
 """
 
 from __future__ import annotations
 
-import os
 import queue
-import shutil
+import struct
 import threading
-import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 
+from nnviz.engine.atomic_files import StagedFile, reason, write_file
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.stop_signals import deferred_stops
+from nnviz.export.ffmpeg_pipe import FfmpegPipe
 
 FORMATS = ("png", "gif", "mp4")
 QUEUED_FRAMES = 4  # frames waiting for the encoder at most (memory: 4 × 3.7 MB at 720p)
@@ -38,19 +44,53 @@ def qimage_bgra(image: QImage) -> memoryview:
     return memoryview(image.constBits())[: image.sizeInBytes()]
 
 
-def publish(tmp, target) -> None:
-    """Give a finished temporary file (or folder) the usual permissions and its real name.
+def png_bytes(image: QImage, label) -> bytes:
+    """The image as PNG file bytes, encoded in memory."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise NnvizError(f"{label}: cannot encode the image as PNG")
+    buffer.close()
+    return bytes(data.data())
 
-    mkstemp/mkdtemp create private (0600/0700) entries; an export is an ordinary file.
-    """
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, (0o777 if os.path.isdir(tmp) else 0o666) & ~umask)
-    try:
-        os.replace(tmp, target)
-    except OSError as exc:  # e.g. --force with a file export whose target is a folder
-        shutil.rmtree(tmp, ignore_errors=True) if os.path.isdir(tmp) else os.unlink(tmp)
-        raise NnvizError(f"{target}: cannot replace it ({exc.strerror or exc})") from None
+
+def incomplete(path: Path, kind: str) -> str | None:
+    """Why a file ffmpeg reported as written is not whole (empty; a GIF without its trailer
+    byte; an MP4 whose boxes do not end exactly at the end of the file, or without the moov
+    box a player needs), or None."""
+    with open(path, "rb") as f:
+        data_end = f.seek(0, 2)
+        if data_end == 0:
+            return "the encoder wrote nothing"
+        if kind == "gif":
+            f.seek(-1, 2)
+            whole = f.read(1) == b";"
+        else:
+            kinds = _mp4_boxes(f, data_end)
+            whole = kinds is not None and b"moov" in kinds
+    return None if whole else f"the encoder wrote an incomplete {kind.upper()} file"
+
+
+def _mp4_boxes(f, data_end: int) -> list[bytes] | None:
+    """The types of an MP4's top-level boxes (32-bit size and type; size 1: a 64-bit size
+    follows; 0: to the end), or None when they do not tile the file exactly (truncated)."""
+    kinds, offset = [], 0
+    while offset < data_end:
+        f.seek(offset)
+        head = f.read(16)
+        if len(head) < 8:
+            return None
+        size, kind = struct.unpack(">I4s", head[:8])
+        if size == 1 and len(head) == 16:
+            size = struct.unpack(">Q", head[8:])[0]
+        elif size == 0:
+            size = data_end - offset
+        if size < 8 or offset + size > data_end:
+            return None
+        kinds.append(kind)
+        offset += size
+    return kinds
 
 
 class FrameWriter:
@@ -84,49 +124,46 @@ class PngSequenceWriter(FrameWriter):
     def __init__(self, target: Path, size, fps, transparent: bool = False):
         super().__init__(target, size, fps)
         self.transparent = transparent
-        parent = self.target.parent if str(self.target.parent) else Path(".")
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=parent))
+        self.staged = StagedFile(self.target, is_folder=True)
 
     def _write(self, image: QImage) -> None:
-        path = self.tmp / f"frame_{self.frames + 1:05d}.png"
-        if not image.save(str(path), "PNG"):
-            raise NnvizError(f"{self.target}: cannot write {path.name} (is the disk full?)")
+        name = f"frame_{self.frames + 1:05d}.png"
+        try:
+            write_file(self.staged.path / name, png_bytes(image, self.target))
+        except OSError as exc:
+            raise NnvizError(f"{self.target}: cannot write {name} ({reason(exc)})") from None
 
     def close(self) -> Path:
-        if self.target.exists():  # only when asked to replace it (checked before the export)
-            shutil.rmtree(self.target) if self.target.is_dir() else self.target.unlink()
-        publish(self.tmp, self.target)
-        return self.target
+        return self.staged.commit()
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.staged.discard()
+
+
+def encoder_arguments(kind: str, pad_color: str) -> list[str]:
+    """ffmpeg output options: H.264 yuv420p MP4, or a GIF with a palette made for the whole run."""
+    if kind == "mp4":
+        pad = f"pad=ceil(iw/2)*2:ceil(ih/2)*2:color={pad_color}"  # yuv420p needs even sizes: pad, never scale
+        return ["-vcodec", "libx264", "-pix_fmt", "yuv420p", "-vf", pad, "-preset", "veryfast", "-crf", "20",
+                "-movflags", "+faststart", "-f", "mp4"]
+    return ["-vcodec", "gif", "-pix_fmt", "pal8",
+            "-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=3",
+            "-loop", "0", "-f", "gif"]
 
 
 class FfmpegWriter(FrameWriter):
-    """GIF or MP4 through imageio-ffmpeg's ffmpeg, frames piped as raw BGRA."""
+    """GIF or MP4 through the ffmpeg of imageio-ffmpeg, frames piped as raw BGRA."""
 
     def __init__(self, target: Path, size, fps, kind: str, pad_color: str = "white"):
         super().__init__(target, size, fps)
-        import imageio_ffmpeg
-
-        suffix = "." + kind
-        parent = self.target.parent if str(self.target.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp" + suffix, dir=parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        # yuv420p needs even sizes: pad odd ones by one pixel rather than scale
-        pad = f"pad=ceil(iw/2)*2:ceil(ih/2)*2:color={pad_color}"
-        if kind == "mp4":
-            options = dict(codec="libx264", pix_fmt_out="yuv420p", quality=None,
-                           output_params=["-vf", pad, "-preset", "veryfast", "-crf", "20",
-                                          "-movflags", "+faststart", "-f", "mp4"])
-        else:
-            options = dict(codec="gif", pix_fmt_out="pal8", quality=None,
-                           output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];"
-                                          "[b][p]paletteuse=dither=bayer:bayer_scale=3", "-loop", "0", "-f", "gif"])
-        self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, pix_fmt_in="bgra", fps=fps,
-                                                macro_block_size=1, ffmpeg_log_level="error", **options)
-        self._gen.send(None)
+        self.kind = kind
+        self.staged = StagedFile(self.target, suffix="." + kind)
+        try:
+            self.encoder = FfmpegPipe(encoder_arguments(kind, pad_color), str(self.staged.path), size, fps,
+                                      label=str(self.target))
+        except BaseException:
+            self.staged.discard()
+            raise
         # frames are piped from a thread, so the next frame renders while ffmpeg takes this one
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
         self._error: BaseException | None = None
@@ -137,39 +174,43 @@ class FfmpegWriter(FrameWriter):
         while (image := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self._gen.send(qimage_bgra(image))
-                except (OSError, RuntimeError, StopIteration) as exc:
+                    self.encoder.write(qimage_bgra(image))
+                except (OSError, ValueError) as exc:  # ffmpeg stopped, or was stopped (closed pipe)
                     self._error = exc
 
     def _write(self, image: QImage) -> None:
-        if self._error is not None:
+        if self._error is not None:  # ffmpeg stopped early: its own message says why
+            self._finish_thread()
+            self.encoder.finish()
             raise NnvizError(f"{self.target}: the encoder stopped ({self._error})")
-        self._queue.put(image)
+        with deferred_stops():  # a stop raised inside put() could leave the queue's lock held
+            self._queue.put(image)
 
     def _finish_thread(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        with deferred_stops():  # the same for put() and join(): the frames in flight are few
+            if self._thread.is_alive():
+                self._queue.put(None)
+                self._thread.join()
 
     def close(self) -> Path:
-        self._finish_thread()
+        """Wait for ffmpeg; only a clean exit and a whole file are renamed into place."""
         try:
+            self._finish_thread()
+            self.encoder.finish()
             if self._error is not None:
-                raise RuntimeError(self._error)
-            self._gen.close()
-        except (OSError, RuntimeError) as exc:
+                raise NnvizError(f"{self.target}: the encoder stopped ({self._error})")
+            problem = incomplete(self.staged.path, self.kind)
+            if problem is not None:
+                raise NnvizError(f"{self.target}: {problem}")
+        except BaseException:
             self.abort()
-            raise NnvizError(f"{self.target}: the encoder failed ({exc})") from None
-        publish(self.tmp, self.target)
-        return self.target
+            raise
+        return self.staged.commit()
 
     def abort(self) -> None:
-        if self._thread.is_alive():
-            self._finish_thread()
-        try:
-            self._gen.close()
-        except (OSError, RuntimeError):
-            pass
-        self.tmp.unlink(missing_ok=True)
+        self.encoder.kill()  # first: a thread blocked on a full pipe is released
+        self._finish_thread()
+        self.staged.discard()
 
 
 def make_writer(fmt: str, target: Path, size: tuple[int, int], fps: float, transparent: bool = False,

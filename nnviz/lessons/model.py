@@ -8,6 +8,7 @@ Every problem is reported as one LessonError naming the file, the step and the f
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +17,16 @@ from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_text
 from nnviz.engine.network import PHASES
 from nnviz.lessons.answers import giveaway
+from nnviz.lessons.fields import (
+    LessonError, Where, check_keys, finite_nested, finite_numbers, get_field, is_number, is_whole, whole_numbers,
+)
+
+__all__ = ["DEFAULT_TOLERANCE", "PANELS", "CompareSpec", "DatasetSpec", "Expectation", "Highlight", "Lesson",
+           "LessonError", "NetworkSpec", "Question", "Step", "TrainSpec", "load_lesson_file", "parse_lesson"]
 
 PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
 #: Numbers a step may check against the engine (see nnviz.lessons.quantities).
 DEFAULT_TOLERANCE = 5e-4
-
-
-class LessonError(NnvizError):
-    """A lesson file that cannot be used; the message names file, step and field."""
 
 
 @dataclass(frozen=True)
@@ -148,151 +151,102 @@ class Lesson:
 # ---- parsing ------------------------------------------------------------------------------
 
 
-class _Where:
-    """Builds 'file: step n ("title"): field' prefixes for error messages."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.step: str | None = None
-
-    def fail(self, fieldname: str, message: str):
-        where = f"{self.source}: {self.step}: " if self.step else f"{self.source}: "
-        raise LessonError(f"{where}{fieldname}: {message}")
-
-
-def _get(table: dict, key: str, kind, where: _Where, prefix: str, default=None, required=False):
-    name = f"{prefix}{key}"
-    if key not in table:
-        if required:
-            where.fail(name, "is missing")
-        return default
-    value = table[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if isinstance(value, bool) and bool not in kinds:
-        where.fail(name, f"must be {_kind_name(kinds)}, not {value!r}")
-    if not isinstance(value, kinds):
-        where.fail(name, f"must be {_kind_name(kinds)}, not {value!r}")
-    return value
-
-
-def _kind_name(kinds) -> str:
-    names = {int: "a whole number", float: "a number", str: "text", list: "a list", dict: "a table",
-             bool: "true or false"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _numbers(value, where: _Where, name: str) -> tuple[float, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        where.fail(name, f"must be a list of numbers, not {value!r}")
-    return tuple(float(v) for v in value)
-
-
-def _check_keys(table: dict, allowed: set[str], where: _Where, prefix: str) -> None:
-    for key in table:
-        if key not in allowed:
-            where.fail(f"{prefix}{key}", f"is not a known field (known: {', '.join(sorted(allowed))})")
-
-
-def _network(table, where: _Where) -> NetworkSpec:
+def _network(table, where: Where) -> NetworkSpec:
     p = "network."
     if not isinstance(table, dict):
         where.fail("network", "must be a table")
-    _check_keys(table, {"layers", "activations", "loss", "weights", "biases", "init", "seed"}, where, p)
-    layers = _get(table, "layers", list, where, p, required=True)
+    check_keys(table, {"layers", "activations", "loss", "weights", "biases", "init", "seed"}, where, p)
+    layers = get_field(table, "layers", list, where, p, required=True)
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in layers):
         where.fail(p + "layers", f"must be whole numbers, e.g. [2, 1]; got {layers!r}")
-    acts = _get(table, "activations", (list, str), where, p, required=True)
+    acts = get_field(table, "activations", (list, str), where, p, required=True)
     if isinstance(acts, str):  # one name for every layer
         acts = [acts] * (len(layers) - 1)
-    weights = _get(table, "weights", list, where, p)
-    biases = _get(table, "biases", list, where, p)
+    weights = get_field(table, "weights", list, where, p)
+    biases = get_field(table, "biases", list, where, p)
     if (weights is None) != (biases is None):
         where.fail(p + ("biases" if biases is None else "weights"), "must be given together with the other")
-    return NetworkSpec(tuple(layers), tuple(acts), _get(table, "loss", str, where, p, "mse"),
-                       _freeze(weights), _freeze(biases), _get(table, "init", str, where, p, "xavier"),
-                       _get(table, "seed", int, where, p, 0))
+    return NetworkSpec(tuple(layers), tuple(acts), get_field(table, "loss", str, where, p, "mse"),
+                       None if weights is None else finite_nested(weights, where, p + "weights"),
+                       None if biases is None else finite_nested(biases, where, p + "biases"),
+                       get_field(table, "init", str, where, p, "xavier"),
+                       get_field(table, "seed", int, where, p, 0))
 
 
-def _freeze(value):
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
-def _dataset(value, where: _Where) -> DatasetSpec:
+def _dataset(value, where: Where) -> DatasetSpec:
     if isinstance(value, str):
         return DatasetSpec(value)
     if not isinstance(value, dict):
         where.fail("dataset", "must be a name or a table")
     p = "dataset."
-    _check_keys(value, {"name", "samples", "noise", "test_fraction", "seed", "features", "standardize"}, where, p)
-    features = _get(value, "features", list, where, p, ["x1", "x2"])
-    return DatasetSpec(_get(value, "name", str, where, p, required=True), _get(value, "samples", int, where, p, 200),
-                       _get(value, "noise", float, where, p, 0.0), _get(value, "test_fraction", float, where, p, 0.5),
-                       _get(value, "seed", int, where, p, 0), tuple(features),
-                       _get(value, "standardize", bool, where, p, False))
+    check_keys(value, {"name", "samples", "noise", "test_fraction", "seed", "features", "standardize"}, where, p)
+    features = get_field(value, "features", list, where, p, ["x1", "x2"])
+    return DatasetSpec(get_field(value, "name", str, where, p, required=True),
+                       get_field(value, "samples", int, where, p, 200), get_field(value, "noise", float, where, p, 0.0),
+                       get_field(value, "test_fraction", float, where, p, 0.5),
+                       get_field(value, "seed", int, where, p, 0), tuple(features),
+                       get_field(value, "standardize", bool, where, p, False))
 
 
-def _train(value, where: _Where) -> TrainSpec:
+def _train(value, where: Where) -> TrainSpec:
     p = "train."
     if not isinstance(value, dict):
         where.fail("train", "must be a table, e.g. { epochs = 100 }")
-    _check_keys(value, {"epochs", "steps", "learning_rate", "batch_size", "optimizer", "seed"}, where, p)
-    spec = TrainSpec(_get(value, "epochs", int, where, p, 0), _get(value, "steps", int, where, p, 0),
-                     _get(value, "learning_rate", float, where, p, 0.1), _get(value, "batch_size", int, where, p, 10),
-                     _get(value, "optimizer", str, where, p, "sgd"), _get(value, "seed", int, where, p, 0))
+    check_keys(value, {"epochs", "steps", "learning_rate", "batch_size", "optimizer", "seed"}, where, p)
+    spec = TrainSpec(get_field(value, "epochs", int, where, p, 0), get_field(value, "steps", int, where, p, 0),
+                     get_field(value, "learning_rate", float, where, p, 0.1),
+                     get_field(value, "batch_size", int, where, p, 10),
+                     get_field(value, "optimizer", str, where, p, "sgd"), get_field(value, "seed", int, where, p, 0))
     if spec.epochs < 0 or spec.steps < 0 or (spec.epochs == 0) == (spec.steps == 0):
         where.fail(p + "epochs", "give either epochs or steps, a whole number ≥ 1")
     return spec
 
 
-def _compare(value, where: _Where) -> CompareSpec:
+def _compare(value, where: Where) -> CompareSpec:
     p = "compare."
     if not isinstance(value, dict):
         where.fail("compare", "must be a table, e.g. { optimizers = [\"sgd\", \"adam\"] }")
-    _check_keys(value, {"optimizers", "epochs", "learning_rate", "batch_size", "seed"}, where, p)
-    optimizers = _get(value, "optimizers", list, where, p, required=True)
+    check_keys(value, {"optimizers", "epochs", "learning_rate", "batch_size", "seed"}, where, p)
+    optimizers = get_field(value, "optimizers", list, where, p, required=True)
     if not optimizers or not all(isinstance(o, str) for o in optimizers):
         where.fail(p + "optimizers", f"must be a list of optimizer names, e.g. [\"sgd\", \"adam\"]; got {optimizers!r}")
-    return CompareSpec(tuple(optimizers), _get(value, "epochs", int, where, p, 50),
-                       _get(value, "learning_rate", float, where, p, 0.05),
-                       _get(value, "batch_size", int, where, p, 10), _get(value, "seed", int, where, p, 0))
+    return CompareSpec(tuple(optimizers), get_field(value, "epochs", int, where, p, 50),
+                       get_field(value, "learning_rate", float, where, p, 0.05),
+                       get_field(value, "batch_size", int, where, p, 10), get_field(value, "seed", int, where, p, 0))
 
 
 _EXPECT_KEYS = {"quantity", "value", "tolerance", "min", "max", "layer", "neuron", "input", "optimizer", "sample"}
 
 
-def _expectation(table: dict, where: _Where, p: str) -> Expectation:
-    _check_keys(table, _EXPECT_KEYS, where, p)
+def _expectation(table: dict, where: Where, p: str) -> Expectation:
+    check_keys(table, _EXPECT_KEYS, where, p)
     e = Expectation(
-        _get(table, "quantity", str, where, p, required=True), _get(table, "value", float, where, p),
-        _get(table, "tolerance", float, where, p, DEFAULT_TOLERANCE), _get(table, "min", float, where, p),
-        _get(table, "max", float, where, p), _get(table, "layer", int, where, p),
-        _get(table, "neuron", int, where, p, 1), _get(table, "input", int, where, p, 1),
-        _get(table, "optimizer", str, where, p), _get(table, "sample", int, where, p, 1))
+        get_field(table, "quantity", str, where, p, required=True), get_field(table, "value", float, where, p),
+        get_field(table, "tolerance", float, where, p, DEFAULT_TOLERANCE), get_field(table, "min", float, where, p),
+        get_field(table, "max", float, where, p), get_field(table, "layer", int, where, p),
+        get_field(table, "neuron", int, where, p, 1), get_field(table, "input", int, where, p, 1),
+        get_field(table, "optimizer", str, where, p), get_field(table, "sample", int, where, p, 1))
     if e.value is None and e.minimum is None and e.maximum is None:
         where.fail(p + "value", "give a value (with a tolerance) or min and/or max")
     _known_quantity(e.quantity, where, p + "quantity")
     return e
 
 
-def _known_quantity(name: str, where: _Where, fieldname: str) -> None:
+def _known_quantity(name: str, where: Where, fieldname: str) -> None:
     from nnviz.lessons.quantities import QUANTITIES
 
     if name not in QUANTITIES:
         where.fail(fieldname, f"unknown quantity {name!r} (known: {', '.join(QUANTITIES)})")
 
 
-def _expectations(value, where: _Where) -> tuple[Expectation, ...]:
+def _expectations(value, where: Where) -> tuple[Expectation, ...]:
     """``expect = { z = 1.031, a = 0.737, class = 1 }`` (the output layer's first neuron), or a
     list of tables ``[[steps.expect]] quantity = "z" layer = 1 neuron = 2 value = 0.5``."""
     if isinstance(value, dict):
         out = []
         for key, v in value.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                where.fail(f"expect.{key}", f"must be a number, not {v!r}")
+            if not is_number(v) or not math.isfinite(v):
+                where.fail(f"expect.{key}", f"must be a finite number, not {v!r}")
             _known_quantity(key, where, f"expect.{key}")
             out.append(Expectation(key, float(v)))
         return tuple(out)
@@ -306,14 +260,14 @@ def _expectations(value, where: _Where) -> tuple[Expectation, ...]:
     where.fail("expect", "must be a table or a list of tables")
 
 
-def _question(table, where: _Where) -> Question:
+def _question(table, where: Where) -> Question:
     p = "ask."
     if not isinstance(table, dict):
         where.fail("ask", "must be a table with a question and an answer")
-    _check_keys(table, {"question", "choices", "answer", "tolerance", "explanation", "check"}, where, p)
-    prompt = _get(table, "question", str, where, p, required=True)
-    choices = _get(table, "choices", list, where, p)
-    answer = _get(table, "answer", (int, float), where, p, required=True)
+    check_keys(table, {"question", "choices", "answer", "tolerance", "explanation", "check"}, where, p)
+    prompt = get_field(table, "question", str, where, p, required=True)
+    choices = get_field(table, "choices", list, where, p)
+    answer = get_field(table, "answer", (int, float), where, p, required=True)
     if choices is not None:
         if not choices or not all(isinstance(c, str) for c in choices):
             where.fail(p + "choices", "must be a list of texts")
@@ -323,60 +277,63 @@ def _question(table, where: _Where) -> Question:
     if check is not None:
         if not isinstance(check, dict):
             where.fail(p + "check", "must be a table like { quantity = \"z\" }")
-        tolerance = _get(table, "tolerance", float, where, p, DEFAULT_TOLERANCE)
+        tolerance = get_field(table, "tolerance", float, where, p, DEFAULT_TOLERANCE)
         check = _expectation({"tolerance": tolerance, **check, "value": float(answer)}, where, p + "check.")
     return Question(prompt, tuple(choices) if choices else None, float(answer),
-                    _get(table, "tolerance", float, where, p, DEFAULT_TOLERANCE),
-                    _get(table, "explanation", str, where, p, ""), check)
+                    get_field(table, "tolerance", float, where, p, DEFAULT_TOLERANCE),
+                    get_field(table, "explanation", str, where, p, ""), check)
 
 
-def _highlight(table, where: _Where) -> Highlight:
+def _highlight(table, where: Where) -> Highlight:
     p = "highlight."
     if not isinstance(table, dict):
         where.fail("highlight", "must be a table, e.g. { nodes = [[1, 1]] }")
-    _check_keys(table, {"nodes", "edges", "layers"}, where, p)
-    nodes = _get(table, "nodes", list, where, p, [])
-    edges = _get(table, "edges", list, where, p, [])
-    layers = _get(table, "layers", list, where, p, [])
-    for name, items, size in (("nodes", nodes, 2), ("edges", edges, 3)):
-        for item in items:
-            if not (isinstance(item, list) and len(item) == size and all(isinstance(v, int) for v in item)):
-                where.fail(p + name, f"each entry must be {size} whole numbers, e.g. {[1] * size}; got {item!r}")
-    return Highlight(tuple(map(tuple, nodes)), tuple(map(tuple, edges)), tuple(layers))
+    check_keys(table, {"nodes", "edges", "layers"}, where, p)
+    nodes = get_field(table, "nodes", list, where, p, [])
+    edges = get_field(table, "edges", list, where, p, [])
+    layers = get_field(table, "layers", list, where, p, [])
+    # counted as the canvas counts them: layers and node layers from 0 (inputs), the rest from 1
+    nodes = tuple(whole_numbers(item, 2, 0, where, p + "nodes") for item in nodes)
+    edges = tuple(whole_numbers(item, 3, 1, where, p + "edges") for item in edges)
+    if not all(is_whole(v) and v >= 0 for v in layers):
+        where.fail(p + "layers", f"must be whole numbers ≥ 0 (0 = the inputs), e.g. [1]; got {layers!r}")
+    return Highlight(nodes, edges, tuple(layers))
 
 
 _STEP_KEYS = {"title", "text", "network", "dataset", "sample", "target", "weights", "phase", "learning_rate",
               "train", "compare", "highlight", "panel", "expect", "ask", "reveal"}
 
 
-def _step(table: dict, where: _Where) -> Step:
-    title = _get(table, "title", str, where, "", required=True)
+def _step(table: dict, where: Where) -> Step:
+    title = get_field(table, "title", str, where, "", required=True)
     where.step = f'{where.step} ("{title}")'
-    _check_keys(table, _STEP_KEYS, where, "")
-    phase = _get(table, "phase", str, where, "")
+    check_keys(table, _STEP_KEYS, where, "")
+    phase = get_field(table, "phase", str, where, "")
     if phase is not None and phase not in PHASES:
         where.fail("phase", f"must be one of {', '.join(PHASES)}; got {phase!r}")
-    panel = _get(table, "panel", str, where, "")
+    panel = get_field(table, "panel", str, where, "")
     if panel is not None and panel not in PANELS:
         where.fail("panel", f"must be one of {', '.join(PANELS)}; got {panel!r}")
     edits = []
-    for i, edit in enumerate(_get(table, "weights", list, where, "", []), start=1):
-        if not (isinstance(edit, list) and len(edit) == 4 and all(isinstance(v, (int, float)) for v in edit)):
-            where.fail(f"weights[{i}]", "must be [layer, to neuron, from neuron (0 = bias), value]")
-        edits.append((int(edit[0]), int(edit[1]), int(edit[2]), float(edit[3])))
+    for i, edit in enumerate(get_field(table, "weights", list, where, "", []), start=1):
+        if not (isinstance(edit, list) and len(edit) == 4 and all(is_whole(v) for v in edit[:3])
+                and is_number(edit[3]) and math.isfinite(edit[3])):
+            where.fail(f"weights[{i}]", "must be [layer, to neuron, from neuron (0 = bias), value]: "
+                                        f"three whole numbers and a finite number, not {edit!r}")
+        edits.append((*edit[:3], float(edit[3])))
     step = Step(
-        title=title, text=_get(table, "text", str, where, "", ""),
+        title=title, text=get_field(table, "text", str, where, "", ""),
         network=_network(table["network"], where) if "network" in table else None,
         dataset=_dataset(table["dataset"], where) if "dataset" in table else None,
-        sample=_numbers(table["sample"], where, "sample") if "sample" in table else None,
-        target=_numbers(table["target"], where, "target") if "target" in table else None,
-        weights=tuple(edits), phase=phase, learning_rate=_get(table, "learning_rate", float, where, "", None),
+        sample=finite_numbers(table["sample"], where, "sample") if "sample" in table else None,
+        target=finite_numbers(table["target"], where, "target") if "target" in table else None,
+        weights=tuple(edits), phase=phase, learning_rate=get_field(table, "learning_rate", float, where, "", None),
         train=_train(table["train"], where) if "train" in table else None,
         compare=_compare(table["compare"], where) if "compare" in table else None,
         highlight=_highlight(table["highlight"], where) if "highlight" in table else Highlight(),
         panel=panel, expect=_expectations(table["expect"], where) if "expect" in table else (),
         ask=_question(table["ask"], where) if "ask" in table else None,
-        reveal=_get(table, "reveal", str, where, "", ""),
+        reveal=get_field(table, "reveal", str, where, "", ""),
     )
     given_away = giveaway(step)
     if given_away is not None:
@@ -385,14 +342,14 @@ def _step(table: dict, where: _Where) -> Step:
 
 
 def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = None) -> Lesson:
-    where = _Where(source)
+    where = Where(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LessonError(f"{source}: not valid TOML ({exc})") from None
-    _check_keys(data, {"title", "id", "summary", "steps"}, where, "")
-    title = _get(data, "title", str, where, "", required=True)
-    steps_data = _get(data, "steps", list, where, "", required=True)
+    check_keys(data, {"title", "id", "summary", "steps"}, where, "")
+    title = get_field(data, "title", str, where, "", required=True)
+    steps_data = get_field(data, "steps", list, where, "", required=True)
     if not steps_data:
         where.fail("steps", "a lesson needs at least one [[steps]] table")
     steps = []
@@ -403,8 +360,8 @@ def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = Non
             where.fail(f"steps[{i}]", "must be a [[steps]] table")
         steps.append(_step(table, where))
     where.step = None
-    return Lesson(_get(data, "id", str, where, "", lesson_id), title, _get(data, "summary", str, where, "", ""),
-                  tuple(steps), path)
+    return Lesson(get_field(data, "id", str, where, "", lesson_id), title,
+                  get_field(data, "summary", str, where, "", ""), tuple(steps), path)
 
 
 def load_lesson_file(path) -> Lesson:

@@ -13,9 +13,11 @@ NO_DISPLAY = ("nnviz: no display available (DISPLAY/WAYLAND_DISPLAY unset); the 
 
 
 def display_available() -> bool:
-    """True when Qt can open windows: a display server, or a platform that needs none."""
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if platform.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+    """False when the platform Qt would use is a display server (xcb, wayland: the default)
+    and neither DISPLAY nor WAYLAND_DISPLAY is set. Any other QT_QPA_PLATFORM is Qt's to try
+    (offscreen and the like need no display; an unknown name is explained by display_check)."""
+    names = [p.split(":")[0] for p in os.environ.get("QT_QPA_PLATFORM", "").split(";") if p]
+    if names and not all(n.startswith(("xcb", "wayland")) for n in names):
         return True
     if sys.platform in ("win32", "darwin"):
         return True
@@ -31,11 +33,13 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
 
     from nnviz import __version__
     from nnviz.paths import resource
+    from nnviz.ui.display_check import guarded_start
     from nnviz.ui.main_window import MainWindow
 
     sys.setswitchinterval(0.001)  # the GUI thread gets the GIL back quickly from the trainer
     # argv[0] names the window class (WM_CLASS): "nnviz", also under `python -m nnviz`
-    app = QApplication.instance() or QApplication(["nnviz"])
+    # a display Qt cannot use is one or two lines and exit 2, not Qt's abort (ui.display_check)
+    app = QApplication.instance() or guarded_start(lambda: QApplication(["nnviz"]))
     app.setApplicationName("nnviz")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nnviz")

@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from nnviz.app.history import History, HistoryBuffer
 from nnviz.app.timeline import Timeline, capacity_for, history_at, restore_frame
 from nnviz.app.undo import SessionState, UndoStack
-from nnviz.app.problem import NetworkShape, Problem, check_hidden
+from nnviz.app.problem import NetworkShape, Problem, check_hidden, session_problem
 from nnviz.app.stepping import GRANULARITIES, PhaseView, Stepper
 from nnviz.app.training import build_trainer, check_inputs, problem_for_network
 from nnviz.engine.errors import NnvizError
@@ -157,7 +157,7 @@ class SessionController(QObject):
         from nnviz.engine.session import load_session
 
         session = load_session(path)  # validated whole before anything here changes
-        problem = Problem.from_dict(session.problem) if session.problem else self.problem
+        problem = session_problem(session.problem, path) or self.problem
         source = session.trainer.dataset.source or {}
         self.pause()
         self.problem = problem
@@ -313,7 +313,7 @@ class SessionController(QObject):
         self._leave_the_past()
         self._remember()
         self.network.params[ParamLayout(self.network.layers).index(layer, row, col)] = value
-        self.trainer.stopped = None
+        self.trainer.clear_stop()
         self.stepper.reset()
         self._publish(self.trainer.snapshot())
         self.phaseChanged.emit(None)

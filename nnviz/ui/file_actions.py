@@ -7,6 +7,7 @@ dialog and the session the user had is kept; writes are atomic (engine.files).
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
@@ -184,5 +185,18 @@ class FileActions:
                 return
         try:
             self.controller.open_session(path)
-        except NnvizError as exc:
-            log.warning("the autosaved session could not be restored: %s", exc)
+        except Exception as exc:  # a bad autosave must never block the start
+            log.warning("the autosaved session could not be restored: %s", exc,
+                        exc_info=not isinstance(exc, NnvizError))
+            self._set_aside_autosave(path, exc)
+
+    def _set_aside_autosave(self, path: Path, why: Exception) -> None:
+        """Rename a bad autosave to autosave.nnviz.bad-<time> (kept, never offered again) and say so."""
+        aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            path.replace(aside)
+        except OSError as exc:
+            log.warning("could not set the bad autosave aside: %s", exc)
+            aside = path
+        self.show_error(f"The session autosaved last time could not be restored, so nnviz started afresh; "
+                        f"the file is kept as {aside}.\n\n{why}")

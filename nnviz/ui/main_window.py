@@ -26,6 +26,7 @@ from nnviz import __version__
 from nnviz.app.problem import Problem
 from nnviz.app.training import snapshot_parts
 from nnviz.draw.theme import theme_named
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.errors import NnvizError
 from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, build_actions, set_play_icon
 from nnviz.ui.columns import ColumnFitter, fit_to_screen
@@ -55,8 +56,6 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle("nnviz")
         self.controller = SessionController(stored_problem(self.settings))
-        self._rate_mark = (time.perf_counter(), 0)
-        self.steps_per_second = 0.0
         self.frames_painted = 0
         self._plots_shown_at = 0.0
         self._base_point_size = QApplication.font().pointSizeF()
@@ -66,6 +65,8 @@ class MainWindow(QMainWindow):
         build_menus(self)
         build_central(self)
         self.canvas.painted.connect(self._after_first_paint)
+        self.status_label.setText("paused")
+        self.transport.rateShown.connect(self.status_label.setText)  # one meter: the bar's epochs/s figure
         fit_to_screen(self)
         self.columns = ColumnFitter(self.splitter, self.left, self.centre, self.plots_column, self.lesson_panel,
                                     self.controls_action)
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
         if model_path:
-            self.files.open_model(model_path)
+            self.files.open_file(model_path)  # a model, or a session (.nnviz)
         self.first_start = FirstStartBanner.show_if_first(self)  # where to begin, once
 
     # ---- construction ----------------------------------------------------------------------------
@@ -227,19 +228,11 @@ class MainWindow(QMainWindow):
             self.views.show_history(self.controller.history())
 
     def _update_status(self, snap) -> None:
-        now = time.perf_counter()
-        t0, s0 = self._rate_mark
-        if now - t0 >= 0.5:
-            self.steps_per_second = (snap.step - s0) / (now - t0) if snap.step >= s0 else 0.0
-            self._rate_mark = (now, snap.step)
         epoch, step, *rest = snapshot_parts(snap)
         self.controls.set_status("<br>".join([f"<b>{epoch}</b> · {step}", *rest]))
-        bpe = max(self.controller.batches_per_epoch, 1)
-        self.status_label.setText(f"{self.steps_per_second / bpe:,.0f} epochs/s" if self.controller.running else "paused")
 
     def _on_running(self, running: bool) -> None:
         set_play_icon(self.actions_["play"], running, self)
-        self.status_label.setText("training…" if running else "paused")
         if running:
             self.banner.hide()
 
@@ -249,7 +242,7 @@ class MainWindow(QMainWindow):
             self.views.show_phase(view)  # the canvas, and the sample ringed in the data plot
 
     def _on_diverged(self, reason: str) -> None:
-        self.banner.setText(f"⚠ {reason[0].upper()}{reason[1:]}. Lower the learning rate and press Reset (Ctrl+R).")
+        self.banner.setText(f"⚠ {reason[0].upper()}{reason[1:]}. Lower it and press Reset (Ctrl+R).")
         self.banner.show()
 
     def _on_activation_layer(self) -> None:
@@ -362,12 +355,14 @@ class MainWindow(QMainWindow):
 
     # ---- Qt events ------------------------------------------------------------------------------
 
+    @qt_virtual("MainWindow: resizing failed")
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.columns.fit_safely()
         if self.blank_overlay.isVisible():
             self.blank_overlay.setGeometry(self.rect())
 
+    @qt_virtual("MainWindow: closing failed")
     def closeEvent(self, event) -> None:
         self.controller.shutdown()
         self.autosave_timer.stop()

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QSizePolicy, QSlider, QWidget
 
-from nnviz.app.pace import MAX_POSITION, RateMeter, rate_at, rate_text
+from nnviz.app.pace import MAX_POSITION, RateMeter, achieved_text, epochs_text, rate_at, rate_text
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.ui.controller import SessionController
 from nnviz.ui.settings import Settings
 
@@ -39,10 +40,12 @@ class FixedLabel(QLabel):
         self.widest = widest
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
 
+    @qt_virtual("FixedLabel: sizeHint failed", fallback=QSize)
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance(self.widest)), hint.height())
 
+    @qt_virtual("FixedLabel: minimumSizeHint failed", fallback=QSize)
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
@@ -55,20 +58,13 @@ def _slider(name: str, tip: str) -> QSlider:
     return slider
 
 
-def achieved_text(steps_per_second: float | None, batches_per_epoch: int) -> str:
-    """'98 steps/s · 3.9 epochs/s' (epochs/s = steps/s ÷ batches per epoch); 'measuring…' before two snapshots."""
-    if steps_per_second is None:
-        return "measuring…"
-    epochs = steps_per_second / max(batches_per_epoch, 1)
-
-    def fmt(v: float) -> str:
-        return f"{v:,.0f}" if v >= 10 else f"{v:.2g}"  # two significant digits: 0.04 epochs/s
-
-    return f"{fmt(steps_per_second)} steps/s · {fmt(epochs)} epochs/s"
-
-
 class TransportBar(QWidget):
-    """Speed and timeline for ``controller``; the speed is read from and kept in ``settings``."""
+    """Speed and timeline for ``controller``; the speed is read from and kept in ``settings``.
+
+    ``rateShown`` carries the status bar's text each time the achieved rate is shown:
+    "paused", "training…" (measuring) or the same epochs/s figure as the bar (one meter)."""
+
+    rateShown = Signal(str)
 
     def __init__(self, controller: SessionController, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -124,6 +120,7 @@ class TransportBar(QWidget):
     def _on_running(self, running: bool) -> None:
         self.meter.reset()
         self.achieved.setText(achieved_text(None, 1) if running else "paused")
+        self.rateShown.emit("training…" if running else "paused")
         if not running and self.controller.snapshot is not None:
             self._show_timeline(self.controller.snapshot)  # the frames of the last interval too
 
@@ -136,7 +133,9 @@ class TransportBar(QWidget):
             self.meter.add(now, snap.step)
             if now - self._shown_at < SHOW_INTERVAL:
                 return
-            self.achieved.setText(achieved_text(self.meter.rate, c.batches_per_epoch))
+            rate = self.meter.rate
+            self.achieved.setText(achieved_text(rate, c.batches_per_epoch))
+            self.rateShown.emit("training…" if rate is None else epochs_text(rate, c.batches_per_epoch))
         self._shown_at = now
         self._show_timeline(snap)
 

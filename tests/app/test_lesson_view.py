@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.app.lesson_view import lesson_view, step_markdown
+from nnviz.app.lesson_view import asked_later, lesson_view, step_markdown
 from nnviz.lessons.catalog import builtin_files, find_lesson
 from nnviz.lessons.model import load_lesson_file
 from nnviz.lessons.player import LessonPlayer
@@ -33,7 +33,9 @@ def test_every_step_shows_its_own_state(players):
                     assert view.phase.trace is state.trace, where
                 if answered:
                     assert np.array_equal(view.params, state.network.params) and not view.hidden, where
-                    assert view.progress == 1.0 and (view.phase is None) == (state.phase is None), where
+                    assert (view.phase is None) == (state.phase is None), where
+                    if not asked_later(player, i):  # else it holds back what a later step asks
+                        assert view.progress == 1.0, where
 
 
 def test_a_step_before_the_first_network_shows_only_the_lessons_data(players):
@@ -72,6 +74,24 @@ def test_a_hidden_layer_delta_question_stops_the_backward_pass_above_it(players)
     view = lesson_view(players["backprop"], 4, answered=False)
     assert view.phase.phase == "backward" and view.hidden
     assert (1.0 - view.progress) * 2 == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("answered", [False, True])
+def test_a_delta_a_later_step_asks_is_not_drawn_before_it(players, answered):
+    """Backprop steps 3 and 4 run the backward pass of the sample step 5 asks δ₁ of: they
+    stop above layer 1 (δ₂ drawn, δ₁ not), answered or not; step 5 answered draws δ₁."""
+    player = players["backprop"]
+    assert [c.quantity for c in asked_later(player, 2)] == ["delta"] and asked_later(player, 2)[0].layer == 1
+    for index in (2, 3):
+        view = lesson_view(player, index, answered)
+        if index == 2 and not answered:  # its own question (δ₂): the forward pass it starts from
+            assert view.phase.phase == "forward"
+            continue
+        assert view.phase.phase == "backward" and (1.0 - view.progress) * 2 == pytest.approx(1.5), index
+        assert not view.hidden  # the histogram is not about δ: it stays
+    done = lesson_view(player, 4, answered=True)
+    assert done.phase.phase == "backward" and done.progress == 1.0
+    assert asked_later(player, 4) == ()  # step 6 is a new network: nothing further is held back
 
 
 def test_a_question_on_training_shows_the_network_before_it(players):

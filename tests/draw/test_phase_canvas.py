@@ -111,3 +111,23 @@ def test_the_update_writes_old_to_new_on_the_edges(canvas):
     assert min(ink) < 120  # dark text on the label's light box
     canvas.set_phase(None)
     assert canvas.painter.update_labels() == {}
+
+
+def test_edges_the_backward_pass_has_not_reached_tell_nothing(canvas):
+    """Before the backward pass reaches them (a lesson's open question stops it there), the
+    edges are drawn alike whatever their gradient: other signs and sizes give the same picture."""
+    from dataclasses import replace
+
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], "bce")
+    net.initialize("xavier", np.random.default_rng(1))
+    view = show_phase(canvas, "backward", net=net)
+    assert (view.trace.layers[0].grad_w > 0).any() and (view.trace.layers[0].grad_w < 0).any()
+    canvas.set_phase_progress(0.25)  # δ of the output drawn, nothing before it: every edge waits
+    first = canvas.grab().toImage()
+    other = np.array([[-3.0, 0.0], [1e-3, 2.0], [0.5, -0.01]])  # other signs, a zero, other sizes
+    layers = (replace(view.trace.layers[0], grad_w=other), replace(view.trace.layers[1], grad_w=-view.trace.layers[1].grad_w))
+    canvas.set_phase(replace(view, trace=replace(view.trace, layers=layers)), animate=False)
+    canvas.set_phase_progress(0.25)
+    assert canvas.grab().toImage() == first
+    canvas.set_phase_progress(1.0)  # reached: the signs are drawn
+    assert canvas.grab().toImage() != first

@@ -89,6 +89,22 @@ def test_a_phase_rings_its_chosen_sample(views):
     assert views.boundary.marker() == (None, "")
 
 
+def test_only_a_followed_sample_is_ringed_not_a_plain_mini_batch_step(views):
+    """The ring belongs to phase (and sample) stepping: a mini-batch step shows its update
+    of the whole batch and rings nothing, nor does an epoch step (no phase at all)."""
+    data, net = shown(views, TWO_INPUTS)
+    trainer = Trainer(net, data, TWO_INPUTS.train, seed=0)
+    for granularity, ringed in (("phase", True), ("sample", True), ("batch", False), ("epoch", False)):
+        stepper = Stepper(trainer, granularity)
+        view = stepper.step().phase
+        views.show_phase(view, animate=False)
+        point, text = views.boundary.marker()
+        assert (point is not None) == ringed and bool(text) == ringed, (granularity, text)
+    stepper = Stepper(trainer, "batch")
+    views.show_phase(stepper.step().phase, animate=False)
+    assert views.canvas.phase.phase == "update"  # the batch's update is still drawn, old → new
+
+
 def test_a_one_input_phase_rings_the_sample_at_its_input_and_target(views):
     data, net = shown(views, ONE_INPUT)
     stepper = Stepper(Trainer(net, data, ONE_INPUT.train, seed=0), "phase")

@@ -112,3 +112,33 @@ def test_the_tracker_observes_a_network():
     t.observe(net, x, step=7, epoch=1)
     assert t.dead == sorted(direct_check(net, x))
     assert all(r.since_step == 7 for r in t.records.values())
+
+
+def test_the_tracker_as_it_stood_at_an_earlier_step():
+    t = DeadNeuronTracker()
+    t.update([(2, 3)], step=100, epoch=2)
+    t.update([], step=200, epoch=4)  # (2, 3) revives
+    t.update([(2, 3), (1, 0)], step=300, epoch=6)
+    then = t.as_of(150)
+    assert then.dead == [(2, 3)] and then.records[(2, 3)].since_step == 100 and then.revived == {}
+    assert t.as_of(250).dead == [] and t.as_of(250).revived == {(2, 3): (200, 4)}
+    assert t.dead == [(1, 0), (2, 3)] and len(t.events) == 4  # looking back changes nothing
+
+
+def test_going_back_to_an_earlier_step_forgets_only_what_came_after():
+    t = DeadNeuronTracker()
+    t.update([(2, 3)], step=100, epoch=2)
+    t.update([(2, 3), (1, 0)], step=300, epoch=6)
+    t.update([(2, 3)], step=150, epoch=3)  # training on from step 150 (an undo, a scrubbed frame)
+    assert t.records[(2, 3)].since_step == 100 and t.dead == [(2, 3)]
+    assert [(e.neuron, e.step) for e in t.events] == [((2, 3), 100)]
+
+
+def test_the_event_log_stays_bounded_however_often_neurons_flip():
+    from nnviz.engine.dead_neurons import MAX_EVENTS
+
+    t = DeadNeuronTracker()
+    for step in range(3 * MAX_EVENTS):
+        t.update([(1, 0)] if step % 2 else [], step=step, epoch=0)
+    assert MAX_EVENTS <= len(t.events) <= 2 * MAX_EVENTS
+    assert t.events[-1].step == 3 * MAX_EVENTS - 1 and t.records[(1, 0)].first_step == 1

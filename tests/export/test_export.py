@@ -414,15 +414,19 @@ def test_failing_render_leaves_nothing(outdir, monkeypatch, fmt, name):
 
 
 def test_full_disk_is_one_clear_error_and_leaves_nothing(outdir, monkeypatch):
-    saved = []
+    import errno
 
-    def save_until_full(self, *args, **kwargs):
-        saved.append(1)
-        return len(saved) <= 2 and original(self, *args, **kwargs)
+    written = []
 
-    original = QImage.save
-    monkeypatch.setattr(QImage, "save", save_until_full)
-    with pytest.raises(NnvizError, match="disk full"):
+    def write_until_full(fd, data):
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(1)
+        return original(fd, data)
+
+    original = os.write
+    monkeypatch.setattr(os, "write", write_until_full)
+    with pytest.raises(NnvizError, match="frame_00003.png.*No space left on device"):
         run_export(make_spec(outdir / "frames"))
     assert list(outdir.iterdir()) == []
 

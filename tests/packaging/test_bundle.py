@@ -27,6 +27,7 @@ def headless_env() -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # the build alone may take 3000 s (its own limit below)
 def test_build_the_bundle_and_run_it(tmp_path):
     dist = tmp_path / "dist"
     # from another directory: build.sh finds the checkout by its own location

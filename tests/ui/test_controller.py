@@ -317,7 +317,7 @@ def test_divergence_while_stepping(make_controller, qtbot):
             break
     assert len(messages) == 1 and "learning rate" in messages[0]
     assert c.trainer.stopped == messages[0] == c.snapshot.stopped
-    assert not (np.isfinite(c.network.params).all() and np.isfinite(c.snapshot.train_loss))
+    assert not c.snapshot.train_loss < 1e3  # exploded or NaN: stopped before the floats run out
 
 
 @pytest.mark.parametrize("error", [RuntimeError, ValueError])

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
 from nnviz.app.problem import NetworkShape, Problem
+from nnviz.app.timeline import Timeline
 from nnviz.engine.trainer import Trainer
 from nnviz.ui.docks import DOCK_SHARE, PANELS
 from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel
@@ -136,6 +137,7 @@ class Source(QObject):
         self.shape = NetworkShape.of(net)
         self._trainer = Trainer(net, self.dataset, problem.train, seed=problem.seed)
         self.snapshot, self.phase, self.running = self._trainer.snapshot(), None, False
+        self.timeline = Timeline(16)  # never scrubbed: the live state is shown
 
     def step(self, n=1):
         for _ in range(n):

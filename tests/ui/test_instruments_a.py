@@ -238,8 +238,8 @@ def test_feeding_snapshots_adds_points(qtbot, widgets):
     np.testing.assert_allclose(y, norms[:, 0])
     assert panel.legend_names() == ["layer 1", "layer 2", "layer 3", "layer 4"]
     assert "Layer 1 gets" in panel.caption.text()
-    panel.set_snapshot(snaps[2])  # a lower step: a new run
-    assert panel.history()[0].tolist() == [2.0]
+    panel.set_snapshot(snaps[2])  # a lower step (an undo, training on from a frame): the later points go
+    assert panel.history()[0].tolist() == [1.0, 2.0]
 
 
 def test_the_compare_button_shows_sigmoid_and_relu(qtbot, widgets):

@@ -19,6 +19,7 @@ from nnviz.ui.instruments.init_lab_panel import InitLabPanel  # noqa: E402
 from nnviz.ui.instruments.loss_panel import VALUE_RANGE, LossPanel  # noqa: E402
 from nnviz.ui.instruments.optimizer_panel import OptimizerPanel  # noqa: E402
 from nnviz.app.problem import NetworkShape, Problem  # noqa: E402
+from nnviz.app.timeline import Timeline  # noqa: E402
 from nnviz.ui.instruments.source import SnapshotSource  # noqa: E402
 
 SIZE = (520, 380)
@@ -257,6 +258,7 @@ class StrictSource(QtCore.QObject):
         self._trainer = Trainer(net, data, problem.train, seed=problem.seed)
         self.problem, self.dataset, self.shape = problem, data, NetworkShape.of(net)
         self.snapshot, self.phase, self.running = self._trainer.snapshot(), None, False
+        self.timeline = Timeline(16)  # never scrubbed: its cursor stays None (the live state)
 
     def next_batch(self):
         x, y = self._trainer.current_batch()

@@ -21,6 +21,7 @@ from nnviz.draw.plots.toolkit import (
     set_plot_font_scale, style_legend, style_plot, sync_legend,
 )
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.activations import ACTIVATIONS
 
 __all__ = ["HISTOGRAM_BINS", "ActivationPlot"]
@@ -208,6 +209,7 @@ class ActivationPlot(QWidget):
         font.setPointSizeF(TEXT_POINTS * scale)
         self.saturation_label.setFont(font)
 
+    @qt_virtual("ActivationPlot: minimumSizeHint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # a legend, a title and readable curves
 

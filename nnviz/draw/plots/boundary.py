@@ -12,6 +12,8 @@ with bilinear filtering, so a coarse grid still gives a smooth field.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
@@ -19,12 +21,13 @@ from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from nnviz.draw.colormaps import class_field_rgb, diverging_lut
 from nnviz.draw.plots.data_line import DataLinePlot
-from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task
-from nnviz.draw.plots.strip import GAP, legend_above, note_above, set_extra_margins, set_legend_beside, set_note
+from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task, note_forms
+from nnviz.draw.plots.strip import GAP, legend_above, note_above, set_extra_margins, set_legend_beside
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, sync_legend,
 )
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["FIELD_STRENGTH", "MAX_BOX_ASPECT", "BoundaryPlot"]
 
@@ -41,6 +44,7 @@ class SmoothImageItem(pg.ImageItem):
     instead of showing as blocks, at no extra cost per frame (a finer grid would cost a
     bigger forward pass every frame)."""
 
+    @qt_virtual("SmoothImageItem: painting failed")
     def paint(self, painter, *args):
         painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
         super().paint(painter, *args)
@@ -55,7 +59,6 @@ class BoundaryPlot(PointsPlotMixin, QWidget):
         self._extent = (-6.0, 6.0, -6.0, 6.0)
         self._field: np.ndarray | None = None
         self._test_wanted = True
-        self._marker_text = ""
         self._theme = theme
         self._fitting = False
         self._lut = diverging_lut(FIELD_STRENGTH)
@@ -162,11 +165,12 @@ class BoundaryPlot(PointsPlotMixin, QWidget):
         self._points.show_test(self._test_wanted)
         self._sync_legend()
 
-    def set_marker(self, xy, text: str = "") -> None:
+    def set_marker(self, xy, text: str | Sequence[str] = "") -> None:
         """Ring the sample at ``xy`` (2,) raw coordinates, ``text`` above the plot (e.g.
-        "◯ sample 3 of 10: target 1, loss 0.21"); None removes both."""
+        "◯ sample 3 of 10: target 1, loss 0.21"), or the longest of several forms of it that
+        fits one line (``points.PointsPlotMixin``); None removes both."""
         self._points.set_marker(xy)
-        self._marker_text = text if xy is not None else ""
+        self._marker_forms = note_forms(text) if xy is not None else ()
         self._show_note()
         self._fit_box()  # the note may take a row of the plot's height
 
@@ -183,6 +187,7 @@ class BoundaryPlot(PointsPlotMixin, QWidget):
         self.line.set_font_scale(scale)
         self._fit_box()  # wider axes: the data area keeps its shape
 
+    @qt_virtual("BoundaryPlot: minimumSizeHint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # axes, a legend and a readable field
 
@@ -195,6 +200,7 @@ class BoundaryPlot(PointsPlotMixin, QWidget):
             return
         self._fitting = True
         try:
+            self._refit_note()  # the form of the note that fits the new width
             view = self._plot_widget.viewport().rect()
             for beside in (True, False):  # the legend beside the data area if the spare width holds it
                 legend_width = set_legend_beside(self.plot, beside)
@@ -232,10 +238,6 @@ class BoundaryPlot(PointsPlotMixin, QWidget):
             return (0.0, 1.0)
         lo, hi = float(finite.min()), float(finite.max())
         return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
-
-    def _show_note(self) -> None:
-        """The ringed sample's text, in the colour of the ring."""
-        set_note(self.plot, self._marker_text, self._theme.highlight)
 
     def _sync_legend(self) -> None:
         p = self._points

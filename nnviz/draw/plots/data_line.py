@@ -10,17 +10,20 @@ The view is fixed: x over the data's range, y over the targets and the predictio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task
-from nnviz.draw.plots.strip import legend_above, note_above, set_note
+from nnviz.draw.plots.points import PointItems, PointsPlotMixin, check_task, note_forms
+from nnviz.draw.plots.strip import legend_above, note_above
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, as_1d, cache_decorations, new_plot_widget, set_plot_font_scale, sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["DataLinePlot", "axis_name"]
 
@@ -42,7 +45,6 @@ class DataLinePlot(PointsPlotMixin, QWidget):
         self._num_classes = 2
         self._x_range = (0.0, 1.0)
         self._labels = np.zeros(0)  # every target shown (for the y range)
-        self._marker_text = ""
         self._theme = theme
 
         layout = QVBoxLayout(self)
@@ -60,6 +62,7 @@ class DataLinePlot(PointsPlotMixin, QWidget):
         self._points = PointItems(self.plot)
         self._legend = legend_above(self.plot, labelTextSize=LEGEND_TEXT_SIZE, horSpacing=4)
         note_above(self.plot, LEGEND_TEXT_SIZE)
+        self.plot.geometryChanged.connect(self._refit_note)
         self.set_theme(theme)
         self._fit_view()
         cache_decorations(*self.findChildren(pg.GraphicsView))
@@ -127,11 +130,11 @@ class DataLinePlot(PointsPlotMixin, QWidget):
         labels = np.asarray(labels, dtype=np.float64)
         return np.ones_like(labels) if self._task == "multiclass" else labels
 
-    def set_marker(self, x: float | None, label: float = 0.0, text: str = "") -> None:
+    def set_marker(self, x: float | None, label: float = 0.0, text: str | Sequence[str] = "") -> None:
         """Ring the sample at input ``x`` with target ``label`` (class or value), ``text``
-        above the plot; None removes both."""
+        above the plot (or the longest of its forms that fits one line); None removes both."""
         self._points.set_marker(None if x is None else (x, float(self.height_of(np.array([label]))[0])))
-        self._marker_text = text if x is not None else ""
+        self._marker_forms = note_forms(text) if x is not None else ()
         self._show_note()
 
     def set_theme(self, theme: Theme) -> None:
@@ -143,6 +146,7 @@ class DataLinePlot(PointsPlotMixin, QWidget):
         """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""
         set_plot_font_scale(self.plot, scale)
 
+    @qt_virtual("DataLinePlot: minimumSizeHint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)
 
@@ -167,9 +171,6 @@ class DataLinePlot(PointsPlotMixin, QWidget):
             return np.zeros(0), np.zeros(0)
         x = as_1d(x, f"{name}_x")
         return x, as_1d(labels, f"{name}_labels", x.shape[0])
-
-    def _show_note(self) -> None:
-        set_note(self.plot, self._marker_text, self._theme.highlight)
 
     def _sync_legend(self) -> None:
         p = self._points

@@ -15,12 +15,15 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from nnviz.draw.plots.axis_label import fit_axis_label, fitted_axis_label
+from nnviz.draw.plots.history_curves import bound_to_screen, history_curve
 from nnviz.draw.plots.strip import legend_above
 from nnviz.draw.plots.toolkit import (
     LEGEND_TEXT_SIZE, as_1d, cache_decorations, fill_with_theme, new_plot_widget, set_plot_font_scale, style_legend,
     style_plot, sync_legend,
 )
 from nnviz.draw.theme import CLASS_COLORS, LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["MIN_EPOCHS", "LossPlot"]
 
@@ -66,7 +69,8 @@ class LossPlot(QWidget):
         layout.addWidget(self._acc_widget, 2)
 
         self.loss_plot.setLabel("left", "loss")
-        self.acc_plot.setLabel("left", "acc.", units="%")
+        # "acc. (%)", or a shorter form where the axis is too short for it (presentation scale)
+        fitted_axis_label(self.acc_plot.getAxis("left"), [("acc.", "%"), ("acc. %", None), ("%", None)])
         self.acc_plot.setXLink(self.loss_plot)
         # Fixed 0–100 % (no y auto-range). The margin keeps the 0 and 100 tick labels
         # inside the axis: pyqtgraph drops labels that would stick out of the view.
@@ -76,16 +80,14 @@ class LossPlot(QWidget):
         for plot in (self.loss_plot, self.acc_plot):
             plot.showGrid(x=True, y=True, alpha=0.15)
 
-        # 100k points stay cheap: only the visible x range is drawn (clipToView) at about
-        # 5 samples per pixel (autoDownsample; 'peak' keeps spikes visible). These are set
-        # on the PlotItems because PlotItem.addItem overwrites the items' own settings.
+        # A long run costs what the screen shows: the history is thinned (app.history) and
+        # drawn no finer than the pixels (history_curves, 'peak' keeps spikes visible).
         for plot in (self.loss_plot, self.acc_plot):
-            plot.setDownsampling(auto=True, mode="peak")
-            plot.setClipToView(True)
-        self.train_loss_curve = pg.PlotDataItem(antialias=True)
-        self.test_loss_curve = pg.PlotDataItem(antialias=True)
-        self.train_acc_curve = pg.PlotDataItem(antialias=True)
-        self.test_acc_curve = pg.PlotDataItem(antialias=True)
+            bound_to_screen(plot)
+        self.train_loss_curve = history_curve()
+        self.test_loss_curve = history_curve()
+        self.train_acc_curve = history_curve()
+        self.test_acc_curve = history_curve()
         for curve in (self.train_loss_curve, self.test_loss_curve):
             self.loss_plot.addItem(curve)
         for curve in (self.train_acc_curve, self.test_acc_curve):
@@ -158,7 +160,7 @@ class LossPlot(QWidget):
         for i, (name, values) in enumerate(curves.items()):
             curve = self._named_curves.get(name)
             if curve is None:
-                curve = self._named_curves[name] = pg.PlotDataItem(antialias=True)
+                curve = self._named_curves[name] = history_curve()
                 self.loss_plot.addItem(curve)
             color = CLASS_COLORS[i % len(CLASS_COLORS)]
             curve.setPen(pg.mkPen(color, width=2))
@@ -203,7 +205,9 @@ class LossPlot(QWidget):
         """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""
         for plot in (self.loss_plot, self.acc_plot):  # the header row is widgets: it follows the window's font
             set_plot_font_scale(plot, scale)
+        fit_axis_label(self.acc_plot.getAxis("left"))  # the label's length grows with its font
 
+    @qt_virtual("LossPlot: minimum size hint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(120, 90)  # the header, a legend and a readable curve
 

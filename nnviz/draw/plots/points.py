@@ -10,15 +10,18 @@ so they stand out on any background.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 
 from nnviz.draw.colormaps import diverging_lut
+from nnviz.draw.plots.strip import set_note
 from nnviz.draw.plots.toolkit import style_legend, style_plot
 from nnviz.draw.theme import CLASS_COLORS, NEGATIVE_COLOR, POSITIVE_COLOR, Theme
 
-__all__ = ["TASKS", "PointItems", "check_task"]
+__all__ = ["TASKS", "PointItems", "PointsPlotMixin", "check_task", "note_forms"]
 
 TASKS = ("binary", "multiclass", "regression")
 TRAIN_SIZE = 8
@@ -116,15 +119,50 @@ class PointItems:
         self.marker.setPen(pg.mkPen(theme.highlight, width=3.0))
 
 
+def note_forms(text: str | Sequence[str]) -> tuple[str, ...]:
+    """A ringed sample's note as its forms, longest first ("" or (): no note)."""
+    forms = (text,) if isinstance(text, str) else tuple(text)
+    return tuple(f for f in forms if f)
+
+
 class PointsPlotMixin:
-    """What the data plots (BoundaryPlot, DataLinePlot) share: the ringed sample, the point
-    items, the legend and the theme of their frame. A plot using it sets ``plot``,
-    ``_plot_widget``, ``_legend``, ``_points`` (PointItems), ``_marker_text`` and ``_show_note()``."""
+    """What the data plots (BoundaryPlot, DataLinePlot) share: the ringed sample and its note,
+    the point items, the legend and the theme of their frame. A plot using it sets ``plot``
+    (with a strip note, ``strip.note_above``), ``_plot_widget``, ``_legend``, ``_points``
+    (PointItems), ``_theme`` and ``_marker_forms`` (``note_forms``).
+
+    The note is the longest of its forms that fits the strip on one line (the last one if
+    none does): at presentation scale on a small window "◯ 3/10 y=1 L=0.21" rather
+    than a full sentence wrapped over three lines, which would take the data's height."""
+
+    _marker_forms: tuple[str, ...] = ()
+    _marker_text = ""  # the form shown
+    _picking_note = False
 
     def marker(self) -> tuple[np.ndarray | None, str]:
         """(the ringed point or None, the text shown with it)."""
         shown = self._points.marker_shown()
         return shown, self._marker_text if shown is not None else ""
+
+    def _refit_note(self) -> None:
+        """After a resize: the form of the note that fits the new width."""
+        if self._marker_forms:
+            self._show_note()
+
+    def _show_note(self) -> None:
+        """The ringed sample's note in the colour of the ring, in the longest form that fits."""
+        if self._picking_note:  # laying the strip out again resizes the plot: once is enough
+            return
+        self._picking_note = True
+        try:
+            shown = ""
+            for shown in self._marker_forms or ("",):
+                set_note(self.plot, shown, self._theme.highlight)
+                if self.plot.nnviz_note.item.textWidth() < 0:  # the strip did not have to wrap it
+                    break
+            self._marker_text = shown
+        finally:
+            self._picking_note = False
 
     def point_items(self) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
         """(train, test) scatter items."""

@@ -9,6 +9,8 @@ import time
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.app.numbers import number
+
 __all__ = ["REFRESH_INTERVAL", "SUPERSCRIPT", "SUBSCRIPT", "SnapshotThrottle", "add_row", "bold_label",
            "format_number"]
 
@@ -19,17 +21,18 @@ SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def format_number(value: float, digits: int = 4) -> str:
-    """A number as the panels write it: ``digits`` significant digits, a real minus sign,
-    and ×10ⁿ instead of e-notation outside 0.001 … 100 000."""
+    """A number as the panels write it: ``app.numbers.number`` with ``digits`` significant
+    digits (zero is "0"), a real minus sign, and ×10ⁿ instead of e-notation outside
+    0.001 … 100 000."""
     v = float(value)
     if math.isnan(v):
         return "NaN"
     if math.isinf(v):
         return "∞" if v > 0 else "−∞"
-    if v == 0.0:
-        return "0"
-    text = f"{v:.{digits}g}" if 1e-3 <= abs(v) < 1e5 else ""
-    if not text or "e" in text:  # (also when rounding crossed a boundary, e.g. 99999.5)
+    text = number(v, f".{digits}g")  # the one number writer: a zero is "0", never "-0"
+    if text == "0":
+        return text
+    if not 1e-3 <= abs(v) < 1e5 or "e" in text:  # (also when rounding crossed a boundary, e.g. 99999.5)
         mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
         text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"

@@ -3,7 +3,10 @@
 On every snapshot the panel runs the training inputs through its own display copy of
 the network, lists the ReLU neurons whose z ≤ 0 for every input (with the epoch and
 step when each was first seen dead), marks them on the canvas (``set_dead``), and plots
-how many there are over training. "Switch to leaky ReLU" asks (``problemRequested``) for
+how many there are over training (evenly thinned: engine.thinning). While the timeline is
+scrubbed back, the panel shows the recorded frame: its dead neurons, the list as it stood
+then and the count up to its step (the later points come back when the view goes live).
+"Switch to leaky ReLU" asks (``problemRequested``) for
 the problem with leaky ReLU, whose slope 0.01 for z ≤ 0 means no neuron can die.
 """
 
@@ -15,16 +18,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from nnviz.draw.plots.history_curves import bound_to_screen, history_curve
 from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
+from nnviz.engine.thinning import RunHistory
 from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
-from nnviz.ui.instruments.source import SnapshotSource
+from nnviz.ui.instruments.source import SnapshotSource, shows_past
 
 __all__ = ["DeadNeuronPanel"]
 
@@ -49,9 +52,10 @@ class DeadNeuronPanel(QWidget):
         self.tracker = DeadNeuronTracker()
         self.dead: list[tuple[int, int]] = []
         self.inactive: list[tuple[int, int]] = []
-        self._pending = None  # the latest snapshot not yet checked
-        self._steps: list[float] = []
-        self._counts: list[float] = []
+        self._pending = None  # (the latest snapshot not yet checked, whether it is a recorded frame)
+        self.record = RunHistory(1)  # rows (step, number dead), evenly thinned
+        self._past: tuple[int, int] | None = None  # (step, number dead) of a recorded frame shown
+        self._shown_tracker = self.tracker  # the record the list shows: as of the frame shown
         self._rows: list = []
         self._y_ticks: tuple[int, int] | None = None
         self._theme = theme
@@ -89,7 +93,8 @@ class DeadNeuronPanel(QWidget):
         self.plot.setLabel("bottom", "step")
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMouseEnabled(x=True, y=False)
-        self.curve = pg.PlotDataItem(antialias=True)
+        bound_to_screen(self.plot)
+        self.curve = history_curve()
         self.plot.addItem(self.curve)
         layout.addWidget(self._plot_widget)
 
@@ -135,11 +140,18 @@ class DeadNeuronPanel(QWidget):
             self.dataset = dataset
         self._check(snapshot.params, snapshot.step, snapshot.epoch, tuple(snapshot.layers))
 
+    def show_frame(self, snapshot) -> None:
+        """Show a recorded frame (the timeline scrubbed back): its dead neurons, the list as it
+        stood at its step, the count up to it; the history after it is kept."""
+        self._check(snapshot.params, snapshot.step, snapshot.epoch, tuple(snapshot.layers), past=True)
+
     def reset(self) -> None:
         """Forget the history (a new network)."""
         self.tracker.reset()
         self.dead, self.inactive = [], []
-        self._steps, self._counts = [], []
+        self.record.clear()
+        self._past = None
+        self._shown_tracker = self.tracker
         self._pending = None
         self._show()
         if self.canvas is not None:
@@ -150,8 +162,9 @@ class DeadNeuronPanel(QWidget):
         return [self.list.item(i).text() for i in range(self.list.count())]
 
     def history(self) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, number of dead neurons) as checked."""
-        return np.array(self._steps, dtype=float), np.array(self._counts, dtype=float)
+        """(steps, number of dead neurons) as checked, up to the frame shown when scrubbed back."""
+        rows = self.record.rows() if self._past is None else self.record.until(self._past[0], self._past[1])
+        return rows[:, 0].copy(), rows[:, 1].copy()
 
     def switch_to_leaky(self) -> None:
         """Ask for the source's problem with leaky ReLU as the hidden activation."""
@@ -177,13 +190,14 @@ class DeadNeuronPanel(QWidget):
         self.reset()
 
     def _on_snapshot(self, snapshot) -> None:
-        self._pending = snapshot
+        self._pending = (snapshot, shows_past(self.controller))
         self._throttle.request(self.controller.running)
 
     def _process_pending(self) -> None:
-        snap, self._pending = self._pending, None
-        if snap is not None:
-            self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers))
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            snap, past = pending
+            self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers), past=past)
 
     # ---- internals -------------------------------------------------------------------------
 
@@ -195,7 +209,8 @@ class DeadNeuronPanel(QWidget):
         self.network = Network(layers, activation_names, loss_name)
         self.reset()
 
-    def _check(self, params, step: int, epoch: int, layers: tuple | None = None) -> None:
+    def _check(self, params, step: int, epoch: int, layers: tuple | None = None, past: bool = False) -> None:
+        """The dead set of ``params``; recorded in the history (live) or only shown (``past``)."""
         net, data = self.network, self.dataset
         if net is None or data is None or (layers is not None and layers != net.layers) \
                 or data.x_train.shape[1] != net.layers[0]:
@@ -203,14 +218,14 @@ class DeadNeuronPanel(QWidget):
         net.set_params(params)
         self.dead = dead_neurons(net, data.x_train)
         self.inactive = inactive_neurons(net, data.x_train)
-        if self.tracker.last_step is not None and step < self.tracker.last_step:
-            self._steps, self._counts = [], []
-        self.tracker.update(self.dead, step, epoch)
-        if self._steps and self._steps[-1] == step:
-            self._counts[-1] = len(self.dead)
-        else:
-            self._steps.append(float(step))
-            self._counts.append(float(len(self.dead)))
+        if past:
+            self._past = (step, len(self.dead))
+            self._shown_tracker = self.tracker.as_of(step)
+        else:  # a step not after the last one drops the later history (tracker and counts alike)
+            self._past = None
+            self._shown_tracker = self.tracker
+            self.tracker.update(self.dead, step, epoch)
+            self.record.add(step, len(self.dead))
         if self.canvas is not None:
             self.canvas.set_dead(self.dead)
         self._show()
@@ -247,7 +262,7 @@ class DeadNeuronPanel(QWidget):
 
         rows = []
         for neuron in self.dead:
-            rec = self.tracker.records.get(neuron)
+            rec = self._shown_tracker.records.get(neuron)
             l, k = neuron
             line = f"layer {l}, neuron {k + 1}: dead"
             if rec is not None:
@@ -260,7 +275,7 @@ class DeadNeuronPanel(QWidget):
             rows.append((f"◌  layer {l}, neuron {k + 1}: inactive (leaky: z ≤ 0 everywhere, still learns)",
                          neuron, theme.warn))
         dead_now = set(self.dead)
-        for neuron, (step, epoch) in sorted(self.tracker.revived.items()):
+        for neuron, (step, epoch) in sorted(self._shown_tracker.revived.items()):
             if neuron not in dead_now:
                 l, k = neuron
                 rows.append((f"↺  layer {l}, neuron {k + 1}: revived at epoch {epoch} (step {step})",

@@ -1,7 +1,10 @@
 """Gradient flow: mean |∂L/∂W| of every layer over training, on a log scale.
 
 The live chart is fed from snapshots (``snapshot.grad_weights``: the gradient of the
-step's mini-batch). "Compare sigmoid vs ReLU" trains two fresh deep networks
+step's mini-batch) into ``record``, an evenly thinned history (engine.thinning: at most
+HISTORY_POINTS points however long the run, the latest always among them), so a frame
+costs the same after a million steps as after a thousand. While the timeline is scrubbed
+back (source.shows_past) the chart ends at the frame shown; going live brings the rest back. "Compare sigmoid vs ReLU" trains two fresh deep networks
 (2-8-8-8-8-8-8-1 by default, same data, same seed) and shows their curves side by side:
 with the sigmoid the first layers' gradients vanish, with ReLU they do not.
 
@@ -12,28 +15,26 @@ zero and why (instruments.zero_gradients).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
+from nnviz.draw.plots.toolkit import cache_decorations
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.gradient_flow import DEEP_LAYERS, flow_ratio, gradient_flow_run, layer_gradient_norms
 from nnviz.engine.heads import output_head
-from nnviz.ui.instruments.common import SUPERSCRIPT, SnapshotThrottle, add_row, bold_label, format_number
-from nnviz.ui.instruments.source import SnapshotSource
+from nnviz.engine.thinning import RunHistory
+from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label, format_number
+from nnviz.ui.instruments.flow_plot import FlowPlot, layer_colors, log_range
+from nnviz.ui.instruments.source import SnapshotSource, shows_past
 from nnviz.ui.instruments.zero_gradients import all_zero_caption
 
-__all__ = ["GradientFlowPanel", "layer_colors"]
+__all__ = ["GradientFlowPanel"]
 
-EMPTY_RANGE = (-3.0, 0.0)  # log₁₀ y range before there is data
 REDRAW_INTERVAL = 0.1  # seconds between redraws while training plays
 COMPARE_EPOCHS = 30
 COMPARE_ACTIVATIONS = ("sigmoid", "relu")
@@ -41,142 +42,6 @@ COMPARE_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU"}
 RECENT = 50  # snapshots the live ratio is the median of
 #: the controller's data is used for the comparison when it is this small, else circles
 MAX_COMPARE_INPUTS, MAX_COMPARE_SAMPLES = 16, 2000
-
-
-def layer_colors(n: int, dark: bool = False) -> list[QtGui.QColor]:
-    """n colours from deep purple (layer 1, next to the inputs) to orange (the output layer)."""
-    lo, hi = (0.3, 0.95) if dark else (0.0, 0.8)
-    cmap = pg.colormap.get("plasma")
-    return [cmap.map(lo + (hi - lo) * (i / max(n - 1, 1)), mode="qcolor") for i in range(n)]
-
-
-def _axis_range(rng: tuple[float, float] | None, zeros: bool) -> tuple[float, float, int | None]:
-    """(bottom, top, zero lane) of the log₁₀ y axis: the data's range ``rng`` a little padded
-    (EMPTY_RANGE without data) and, when some values are exactly 0, the whole decade below it
-    on which they are drawn (None without zeros)."""
-    if zeros and rng is None:
-        return -0.5, 0.5, 0  # only zeros: the lane alone
-    lo, hi = EMPTY_RANGE if rng is None else rng
-    lane = math.floor(lo) - 1 if zeros else None
-    if lane is not None:
-        lo = lane
-    pad = 0.06 * max(hi - lo, 1.0)
-    return lo - pad, hi + pad, lane
-
-
-def _log_range(arrays) -> tuple[float, float] | None:
-    """(low, high) log₁₀ over the finite positive values of ``arrays``."""
-    lo, hi = np.inf, -np.inf
-    for a in arrays:
-        a = np.asarray(a, dtype=np.float64)
-        a = a[np.isfinite(a) & (a > 0)]
-        if a.size:
-            lo, hi = min(lo, float(np.log10(a.min()))), max(hi, float(np.log10(a.max())))
-    return None if not np.isfinite(lo) else (lo, hi)
-
-
-class _DecadeAxis(pg.AxisItem):
-    """Log-axis labels only at whole decades, as 0.01 … 100 or 10ⁿ (short enough for a
-    narrow axis); the minor ticks keep their marks. The decade ``zero_lane`` (exact zeros
-    are drawn there) is labelled "0"."""
-
-    zero_lane: int | None = None
-
-    def logTickStrings(self, values, scale, spacing):
-        out = []
-        for v in values:
-            e = float(v)
-            if abs(e - round(e)) > 1e-6:
-                out.append("")
-            elif round(e) == self.zero_lane:
-                out.append("0")
-            elif -2 <= round(e) <= 2:
-                out.append(f"{10.0 ** round(e):g}")
-            else:
-                out.append("10" + str(int(round(e))).translate(SUPERSCRIPT))
-        return out
-
-
-class _GrowingTable:
-    """Rows appended one at a time into a buffer that doubles when full."""
-
-    def __init__(self, width: int):
-        self.data = np.empty((256, width))
-        self.steps = np.empty(256)
-        self.n = 0
-
-    def append(self, step: float, row: np.ndarray) -> None:
-        if self.n == len(self.steps):
-            self.data = np.concatenate([self.data, np.empty_like(self.data)])
-            self.steps = np.concatenate([self.steps, np.empty_like(self.steps)])
-        self.steps[self.n] = step
-        self.data[self.n] = row
-        self.n += 1
-
-    def replace_last(self, row: np.ndarray) -> None:
-        self.data[self.n - 1] = row
-
-
-class _FlowPlot:
-    """One log-scale plot with one curve per layer (items made once, reused)."""
-
-    def __init__(self, x_label: str, titled: bool = False):
-        self.axis = _DecadeAxis("left")
-        self.widget = new_plot_widget(self.axis)
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.getAxis("left").setWidth(42)  # the panel's title names the quantity
-        self.plot.setLogMode(x=False, y=True)
-        self.plot.setLabel("bottom", x_label)
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.plot.setClipToView(True)
-        self.plot.enableAutoRange(y=False)
-        self.plot.setMouseEnabled(x=True, y=False)
-        # (no parentless QLabel: it is placed in a layout by the panel, or not made at all)
-        self.title = QLabel() if titled else None
-        if self.title is not None:
-            self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            font = self.title.font()
-            font.setBold(True)
-            self.title.setFont(font)
-        self.curves: list[pg.PlotDataItem] = []
-        self.n_layers = 0
-        self.theme = LIGHT
-
-    def set_data(self, x: np.ndarray, norms: np.ndarray, rng: tuple[float, float] | None = None,
-                 zeros: bool = False) -> None:
-        """norms: (n, L); a curve per column, shown on the log axis over the log₁₀ range ``rng``
-        (with data); with ``zeros`` an exact 0, which log cannot show, is drawn on the "0" lane."""
-        L = norms.shape[1] if norms.ndim == 2 else 0
-        bottom, top, lane = _axis_range(rng, zeros)
-        self.axis.zero_lane = lane
-        zero = 10.0 ** lane if lane is not None else np.nan
-        while len(self.curves) < L:
-            curve = pg.PlotDataItem(antialias=True, connect="finite")
-            self.plot.addItem(curve)
-            self.curves.append(curve)
-        colors = layer_colors(L, self.theme.dark)
-        for l, curve in enumerate(self.curves):
-            if l >= L:
-                curve.setData(x=np.zeros(0), y=np.zeros(0))
-                curve.setVisible(False)
-                continue
-            y = np.where(np.isfinite(norms[:, l]), np.where(norms[:, l] > 0, norms[:, l], zero), np.nan)
-            curve.setPen(pg.mkPen(colors[l], width=2))
-            curve.setData(x=x, y=y)
-            curve.setVisible(True)
-        self.n_layers = L
-        if len(x):
-            self.plot.setYRange(bottom, top, padding=0.0)
-            self.axis.picture = None  # the "0" label follows the lane
-            self.axis.update()
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.widget.setBackground(theme.background)
-        style_plot(self.plot, theme)
-        for curve, color in zip(self.curves, layer_colors(len(self.curves), theme.dark)):
-            curve.setPen(pg.mkPen(color, width=2))
 
 
 class GradientFlowPanel(QWidget):
@@ -187,8 +52,8 @@ class GradientFlowPanel(QWidget):
     def __init__(self, controller: SnapshotSource | None = None, parent=None, *, theme: Theme = LIGHT):
         super().__init__(parent)
         self.controller = controller
-        self._table: _GrowingTable | None = None
-        self._last_step = -1
+        self.record: RunHistory | None = None  # rows (step, norm of layer 1 … L), evenly thinned
+        self._past = None  # a recorded frame shown (the timeline scrubbed back): the chart ends there
         self._last_snapshot = None  # the last one with a gradient, for the zero-gradient diagnosis
         self._theme = theme
         self._dirty = False
@@ -212,15 +77,15 @@ class GradientFlowPanel(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.live = _FlowPlot("step")
+        self.live = FlowPlot("step")
         self.tabs.addTab(self.live.widget, "During training")
         compare_page = QWidget()
         grid = QHBoxLayout(compare_page)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
-        self.compare_plots: dict[str, _FlowPlot] = {}
+        self.compare_plots: dict[str, FlowPlot] = {}
         for i, name in enumerate(COMPARE_ACTIVATIONS):
-            fp = _FlowPlot("epoch", titled=True)
+            fp = FlowPlot("epoch", titled=True)
             col = add_row(grid, vertical=True, stretch=1, spacing=0, margins=(0, 4, 0, 0))
             col.addWidget(fp.title)
             col.addWidget(fp.widget, 1)
@@ -258,46 +123,62 @@ class GradientFlowPanel(QWidget):
 
     def clear(self) -> None:
         """Forget the live history (a new network or a reset)."""
-        self._table = None
-        self._last_step = -1
+        self.record = None
+        self._past = None
         self._last_snapshot = None
         self.live.set_data(np.zeros(0), np.zeros((0, 0)))
         self._update_caption()
 
     def set_snapshot(self, snapshot, redraw: bool = True) -> None:
-        """Add the snapshot's mean |∂L/∂W| per layer (step 0, with no gradient yet, is skipped;
-        a step lower than the last one starts a new history)."""
-        if snapshot.step < self._last_step or (
-                self._table is not None and self._table.data.shape[1] != len(snapshot.layers) - 1):
+        """Add the snapshot's mean |∂L/∂W| per layer (the live state). Step 0 has no gradient
+        yet; a step not after the last one first drops the points from that step on (an undo,
+        training on from an earlier frame, the same step shown again after an edit)."""
+        self._past = None
+        if self.record is not None and self.record.width != len(snapshot.layers) - 1:
             self.clear()
         if snapshot.step == 0:
-            self._last_step = 0
-            return
-        norms = layer_gradient_norms(snapshot.grad_weights)
-        if self._table is None:
-            self._table = _GrowingTable(len(norms))
-        if snapshot.step == self._last_step and self._table.n:
-            self._table.replace_last(norms)  # the same step shown again (e.g. an edited weight)
+            if self.record is not None:
+                self.record.clear()
+            self._last_snapshot = None
         else:
-            self._table.append(snapshot.step, norms)
-        self._last_step = snapshot.step
-        self._last_snapshot = snapshot
+            norms = layer_gradient_norms(snapshot.grad_weights)
+            if self.record is None:
+                self.record = RunHistory(len(norms))
+            self.record.add(snapshot.step, norms)
+            self._last_snapshot = snapshot
         if redraw:
             self.redraw()
         else:
             self._dirty = True
 
+    def show_frame(self, snapshot) -> None:
+        """Show the chart as it stood at a recorded frame: the points before its step, then
+        its own; the later points are kept for when the view goes live again."""
+        if self.record is not None and self.record.width != len(snapshot.layers) - 1:
+            self.clear()
+        self._past = snapshot
+        self.redraw()
+
     def history(self) -> tuple[np.ndarray, np.ndarray]:
-        """(steps (n,), norms (n, L)) of the live chart."""
-        t = self._table
-        if t is None:
+        """(steps (n,), norms (n, L)) of the chart shown (up to the frame shown when scrubbed back)."""
+        if self.record is None:
             return np.zeros(0), np.zeros((0, 0))
-        return t.steps[:t.n].copy(), t.data[:t.n].copy()
+        if self._past is None:
+            rows = self.record.rows()
+        elif self._past.step == 0:
+            rows = self.record.until(-1)
+        else:
+            rows = self.record.until(self._past.step, layer_gradient_norms(self._past.grad_weights))
+        return rows[:, 0].copy(), rows[:, 1:].copy()
+
+    def _diagnosed_snapshot(self):
+        """The snapshot whose zero gradients the caption explains: the frame shown, else the last."""
+        return self._past if self._past is not None else self._last_snapshot
 
     def redraw(self) -> None:
         self._dirty = False
         steps, norms = self.history()
-        self.live.set_data(steps, norms, _log_range([norms]), zeros=bool((norms == 0).any()))
+        self.live.set_data(steps, norms, log_range([norms]), zeros=bool((norms == 0).any()))
         if len(steps):
             self.live.plot.setXRange(float(steps[0]), float(max(steps[-1], steps[0] + 1)), padding=0.02)
         self._update_caption()
@@ -311,15 +192,18 @@ class GradientFlowPanel(QWidget):
         self.clear()
 
     def _on_snapshot(self, snapshot) -> None:
-        running = self.controller is not None and self.controller.running
+        if shows_past(self.controller):
+            self.show_frame(snapshot)
+            return
         self.set_snapshot(snapshot, redraw=False)
-        self._throttle.request(running)
+        self._throttle.request(self.controller.running)
 
     def _redraw_if_visible(self) -> None:
         if self.controller is not None and self.controller.running and not self.isVisible():
             return  # stays dirty; shown again → redraw
         self.redraw()
 
+    @qt_virtual("GradientFlowPanel: showing failed")
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dirty:
@@ -362,7 +246,7 @@ class GradientFlowPanel(QWidget):
     def _show_comparison(self) -> None:
         if not self.comparison:
             return
-        rng = _log_range(self.comparison.values())
+        rng = log_range(self.comparison.values())
         zeros = any(bool((n == 0).any()) for n in self.comparison.values())
         for name, fp in self.compare_plots.items():
             norms = self.comparison[name]
@@ -403,7 +287,7 @@ class GradientFlowPanel(QWidget):
             zero = [l + 1 for l in range(norms.shape[1]) if norms[-1, l] == 0] if len(steps) else []
             ratio = self.live_ratio()
             if zero and len(zero) == norms.shape[1]:
-                c, snap = self.controller, self._last_snapshot
+                c, snap = self.controller, self._diagnosed_snapshot()
                 text = all_zero_caption(snap, c.shape, c.dataset.x_train) if c else all_zero_caption(snap)
             elif np.isfinite(ratio):
                 verdict = ("far below 1: the gradient vanishes on its way back" if ratio < 0.01 else
