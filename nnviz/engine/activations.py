@@ -58,12 +58,14 @@ class Sigmoid(Activation):
     output_range = (0.0, 1.0)
 
     def forward(self, z, out=None, axis=-1):
-        numerator = np.sign(z, dtype=np.float64)  # read before ``out`` (which may be ``z``) is written
-        out = np.copysign(z, -1.0, out=out)  # −|z|
-        np.exp(out, out=out)  # e = e^(−|z|) ∈ [0, 1]
-        np.maximum(out, numerator, out=numerator)  # max(e, sign z): 1 for z > 0, e for z ≤ 0 (1 at 0)
-        out += 1.0
-        return np.divide(numerator, out, out=out)
+        z = np.asarray(z, dtype=np.float64)  # a Python or 0-d scalar too
+        numerator = np.sign(z, out=np.empty(z.shape))  # read before ``out`` (which may be ``z``) is written
+        result = np.copysign(z, -1.0, out=np.empty(z.shape) if out is None else out)  # −|z|
+        np.exp(result, out=result)  # e = e^(−|z|) ∈ [0, 1]
+        np.maximum(result, numerator, out=numerator)  # max(e, sign z): 1 for z > 0, e for z ≤ 0 (1 at 0)
+        result += 1.0
+        np.divide(numerator, result, out=result)
+        return result if out is not None or result.ndim else result[()]
 
     def derivative(self, z):
         s = self.forward(z)

@@ -33,6 +33,23 @@ from nnviz.engine.errors import NnvizError
 TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d{1,10})\.[a-z0-9_]{8}\.tmp(\.[A-Za-z0-9]{1,8})?$")
 
 
+OLD_SUFFIX = ".tmp.old"  # an existing entry moved aside while its replacement takes its name
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (os.umask() both
+    sets and reads it, which another thread creating a file in between would feel)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
 def folder_of(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
@@ -63,6 +80,8 @@ def sweep_stale(folder: Path) -> list[str]:
         return removed
     for name in names:
         match = TEMP_NAME.match(name)
+        if name.endswith(OLD_SUFFIX):
+            continue  # a user's earlier file set aside: if it is still here, putting it back failed
         if match is None or int(match["pid"]) == os.getpid() or pid_is_running(int(match["pid"])):
             continue
         path = Path(folder) / name
@@ -202,8 +221,7 @@ class StagedFile:
         return self.target
 
     def _make_durable(self) -> None:
-        umask = os.umask(0)  # mkstemp/mkdtemp made it private (0600/0700): an ordinary file is not
-        os.umask(umask)
+        umask = current_umask()  # mkstemp/mkdtemp made it private (0600/0700): an ordinary file is not
         if self.is_folder:
             if not _syncfs(self.path):
                 for entry in os.scandir(self.path):
@@ -222,7 +240,7 @@ class StagedFile:
             return
         old_is_folder = self.target.is_dir() and not self.target.is_symlink()
         make = tempfile.mkdtemp if old_is_folder else tempfile.mkstemp
-        made = make(prefix=_temp_prefix(self.target), suffix=".tmp.old", dir=folder_of(self.target))
+        made = make(prefix=_temp_prefix(self.target), suffix=OLD_SUFFIX, dir=folder_of(self.target))
         aside = made if old_is_folder else made[1]
         if not old_is_folder:
             os.close(made[0])

@@ -99,7 +99,8 @@ class DeadNeuronTracker:
     lower than the last one (a reset, an undo, training on from an earlier frame) first
     forgets what happened from that step on. ``as_of(step)`` is the record as it stood then.
     ``events`` keeps the latest MAX_EVENTS to 2·MAX_EVENTS changes (bounded however long
-    the run); the state (records, revived, first deaths) is kept whole.
+    the run); the state (records, revived, first deaths) is kept whole: trimmed events are
+    folded into a base state that replays start from.
     """
 
     def __init__(self):
@@ -110,6 +111,7 @@ class DeadNeuronTracker:
         self.events: list[DeadEvent] = []
         self.revived: dict[tuple[int, int], tuple[int, int]] = {}  # neuron → (step, epoch) of last revival
         self._first: dict[tuple[int, int], tuple[int, int]] = {}
+        self._base: tuple[dict, dict] = ({}, {})  # (records, revived) after the trimmed events
         self.last_step: int | None = None
 
     def update(self, dead: Iterable[tuple[int, int]], step: int, epoch: int) -> list[DeadEvent]:
@@ -129,6 +131,7 @@ class DeadNeuronTracker:
         """A new tracker holding the record as it stood at ``step`` (the events up to it)."""
         past = DeadNeuronTracker()
         past.events, past._first = list(self.events), dict(self._first)
+        past._base = (dict(self._base[0]), dict(self._base[1]))
         past._replay_before(int(step) + 1)
         past.last_step = int(step) if self.last_step is None else min(int(step), self.last_step)
         return past
@@ -136,9 +139,11 @@ class DeadNeuronTracker:
     def _replay_before(self, step: int) -> None:
         """Keep only what happened before ``step``: replay the events before it."""
         events = [e for e in self.events if e.step < step]
-        first = {n: when for n, when in self._first.items() if when[0] < step}
-        self.reset()
-        self._first = first
+        self._first = {n: when for n, when in self._first.items() if when[0] < step}
+        records, revived = self._base
+        self.records = {n: r for n, r in records.items() if r.since_step < step}
+        self.revived = {n: when for n, when in revived.items() if when[0] < step}
+        self.events = []
         for event in events:
             self._apply(event)
 
@@ -152,7 +157,18 @@ class DeadNeuronTracker:
             self.revived[neuron] = (step, epoch)
         self.events.append(event)
         if len(self.events) > 2 * MAX_EVENTS:  # trimmed in chunks: amortized O(1)
+            self._fold(self.events[:-MAX_EVENTS])
             del self.events[:-MAX_EVENTS]
+
+    def _fold(self, events: list[DeadEvent]) -> None:
+        """Apply trimmed events to the base state, so replays still know what they did."""
+        records, revived = self._base
+        for e in events:
+            if e.kind == "died":
+                records[e.neuron] = DeadRecord(e.step, e.epoch, *self._first.get(e.neuron, (e.step, e.epoch)))
+            else:
+                records.pop(e.neuron, None)
+                revived[e.neuron] = (e.step, e.epoch)
 
     def observe(self, network: Network, x_train, step: int, epoch: int) -> list[DeadEvent]:
         """``update`` with the dead neurons of ``network`` on ``x_train``."""

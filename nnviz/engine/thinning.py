@@ -79,16 +79,11 @@ class ThinnedSeries:
             half = (self._kept + 1) // 2
             self._store[:half] = self._store[:self._kept:2]  # numpy buffers the overlapping copy
             self._kept = half
+            self._release(half)
             self.stride *= 2
             if not newest_kept:
                 self._store[half] = newest
                 self._latest = True
-
-    def replace_last(self, entry) -> None:
-        """Put ``entry`` in the last one's place (the same moment shown again, e.g. after an edit)."""
-        if not len(self):
-            raise IndexError("no entry to replace")
-        self._store[len(self) - 1] = entry
 
     def cut(self, index: int) -> None:
         """Drop entry ``index`` and every later one: the next entry offered takes its place
@@ -101,9 +96,16 @@ class ThinnedSeries:
         else:  # the latest entry itself: its number is offered again
             self._offered -= 1
         self._latest = False
+        self._release(index)
+
+    def _release(self, start: int) -> None:
+        """Let go of the objects in slots from ``start`` on (dropped entries must not stay alive)."""
+        if self._store.dtype == object:
+            self._store[start:] = None
 
     def clear(self) -> None:
         self.stride, self._kept, self._latest, self._offered = 1, 0, False, 0
+        self._release(0)
 
 
 class RunHistory:

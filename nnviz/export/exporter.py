@@ -58,17 +58,25 @@ def validate(spec: ExportSpec) -> None:
         raise NnvizError("a transparent background needs --format png")
     if spec.still and spec.fmt == "mp4":
         raise NnvizError("a still is a picture: choose --format png, gif or svg (mp4 is for a run)")
-    check_target(spec.out, spec.force)
+    check_target(spec.out, spec.force, frames_folder=spec.fmt == "png" and not spec.still)
 
 
-def check_target(out: Path, force: bool) -> None:
+def check_target(out: Path, force: bool, frames_folder: bool = False) -> None:
+    """Refuse, before anything is rendered, a target that cannot be written or replaced.
+    ``frames_folder``: the export is a PNG sequence, which --force may write over an earlier one."""
     out = Path(out)
     folder = folder_of(out)
     if folder.exists() and not folder.is_dir():
         raise NnvizError(f"{out}: {folder} is a file, not a folder")
     if not folder.is_dir():
         raise NnvizError(f"{out}: the folder {folder} does not exist")
-    if out.is_dir() and force and any(not p.name.startswith("frame_") for p in out.iterdir()):
+    if out.is_dir() and not frames_folder:
+        raise NnvizError(f"{out}: is a folder; name a file to write")
+    try:
+        others = out.is_dir() and force and any(not p.name.startswith("frame_") for p in out.iterdir())
+    except OSError as exc:
+        raise NnvizError(f"{out}: cannot look into it ({exc.strerror or exc})") from None
+    if others:
         raise NnvizError(f"{out}: is a folder with other files in it; --force only replaces an earlier export")
     if out.exists() and not force:
         raise NnvizError(f"{out}: exists already; add --force to replace it")

@@ -175,8 +175,8 @@ class FfmpegWriter(FrameWriter):
             if self._error is None:
                 try:
                     self.encoder.write(qimage_bgra(image))
-                except (OSError, ValueError) as exc:  # ffmpeg stopped, or was stopped (closed pipe)
-                    self._error = exc
+                except Exception as exc:  # noqa: BLE001 - ffmpeg stopped (closed pipe), or a bad frame:
+                    self._error = exc  # kept for _write/close; the thread must live on, or put() blocks
 
     def _write(self, image: QImage) -> None:
         if self._error is not None:  # ffmpeg stopped early: its own message says why

@@ -69,7 +69,7 @@ def plugin_files(plugin_dir: Path | None) -> dict[str, Path]:
         return {}
     out = {}
     for path in sorted(plugin_dir.iterdir()):
-        m = re.match(r"^(?:lib)?q(\w+?)\.(?:so|dll|dylib)$", path.name)
+        m = re.match(r"^(?:lib)?q([\w-]+?)\.(?:so|dll|dylib)$", path.name)
         if m:
             out[m.group(1)] = path
     return out
@@ -89,9 +89,10 @@ def diagnose(fatal: str, warnings: list[str], env: Mapping[str, str], plugin_dir
     said (messages, in order), ``env`` the environment, ``plugin_dir`` Qt's platforms folder."""
     said = [*warnings, fatal]
     named = [m.group(1) for text in said for m in [_PLUGIN_NAMED.search(text)] if m]
-    platform = named[-1] if named else env.get("QT_QPA_PLATFORM", "").split(":")[0] or "xcb"
+    platform = named[-1] if named else env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0] or "xcb"
     plugins = plugin_files(plugin_dir)
-    if plugins and platform not in plugins:
+    # "wayland" is served by libqwayland-egl.so / libqwayland-generic.so (Qt 6.8, 6.9)
+    if plugins and not any(name == platform or name.startswith(platform + "-") for name in plugins):
         return (f'nnviz: unknown Qt platform "{platform}" (QT_QPA_PLATFORM); available: '
                 f"{', '.join(plugins)}")
     for text in said:

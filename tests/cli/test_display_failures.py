@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from nnviz.ui.display_check import debian_package, diagnose, missing_libraries, missing_library_message
+from nnviz.ui.display_check import (
+    debian_package, diagnose, missing_libraries, missing_library_message, plugin_files,
+)
 
 MODEL = {"format": "nnviz-model", "version": 1, "layers": [2, 1], "activations": ["sigmoid"],
          "loss": "mse", "weights": [[[0.5, -0.5]]], "biases": [[0.1]]}
@@ -135,4 +137,16 @@ def test_an_unknown_platform_and_an_unexplained_failure(plugin_dir):
     assert text.startswith('nnviz: Qt cannot start its "xcb" display plugin: From 6.5.0')
     text = diagnose(QT_FATAL, ['Could not load the Qt platform plugin "wayland" in ""'], {}, plugin_dir,
                     ldd=lambda path: "")
+    assert text == "nnviz: cannot connect to the Wayland display (WAYLAND_DISPLAY unset)"
+
+
+def test_wayland_served_by_a_hyphenated_plugin_is_not_unknown(tmp_path):
+    """Qt 6.8/6.9 ship libqwayland-egl.so and libqwayland-generic.so, no libqwayland.so."""
+    folder = tmp_path / "platforms"
+    folder.mkdir()
+    for name in ("libqxcb.so", "libqwayland-egl.so", "libqwayland-generic.so"):
+        (folder / name).write_bytes(b"")
+    assert list(plugin_files(folder)) == ["wayland-egl", "wayland-generic", "xcb"]
+    text = diagnose(QT_FATAL, ['Could not load the Qt platform plugin "wayland" in ""'],
+                    {"QT_QPA_PLATFORM": "wayland;xcb"}, folder, ldd=lambda path: "")
     assert text == "nnviz: cannot connect to the Wayland display (WAYLAND_DISPLAY unset)"

@@ -142,3 +142,19 @@ def test_the_event_log_stays_bounded_however_often_neurons_flip():
         t.update([(1, 0)] if step % 2 else [], step=step, epoch=0)
     assert MAX_EVENTS <= len(t.events) <= 2 * MAX_EVENTS
     assert t.events[-1].step == 3 * MAX_EVENTS - 1 and t.records[(1, 0)].first_step == 1
+
+
+def test_a_death_older_than_the_kept_events_survives_going_back():
+    """A neuron dead since step 0 while another flips every step: its death leaves the
+    event log, but going back a step or asking for an earlier step still knows it."""
+    from nnviz.engine.dead_neurons import MAX_EVENTS
+
+    t = DeadNeuronTracker()
+    steps = 2 * MAX_EVENTS + 10
+    for step in range(steps):
+        t.update([(1, 0)] + ([(1, 1)] if step % 2 else []), step, 0)
+    assert all(e.neuron == (1, 1) for e in t.events)  # (1, 0)'s death was trimmed away
+    t.update([(1, 0)], steps - 2, 0)  # one step back: replayed from the folded base
+    assert t.records[(1, 0)].since_step == 0
+    past = t.as_of(steps - 21)  # an odd step: (1, 1) was dead then too
+    assert past.records[(1, 0)].since_step == 0 and (1, 1) in past.records

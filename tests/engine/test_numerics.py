@@ -118,3 +118,14 @@ def test_nnviz_trace_check_passes_for_a_target_that_does_not_sum_to_1(tmp_path, 
     assert data["gradient_check"]["max_relative_error"] < 1e-6
     prediction = np.array(data["prediction"])
     np.testing.assert_allclose(data["layers"][1]["delta"], 0.6 * prediction - [0.3, 0.3, 0.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "silu", "softplus"])
+def test_scalars_go_through_the_stable_sigmoid(name):
+    """A Python float and a 0-d array give the same number as a 1-element array."""
+    act = get_activation(name)
+    for z in (0.3, -41.0, np.float64(2.5)):
+        row = np.array([float(z)])
+        assert float(act.forward(z)) == act.forward(row)[0]
+        assert float(act.forward(np.array(z))) == act.forward(row)[0]
+        assert float(act.derivative(z)) == act.derivative(row)[0]

@@ -21,8 +21,6 @@ def test_thinning_halves_when_full_and_keeps_the_first_and_the_latest():
     for n in range(8, 16):
         series.append(n)
     assert list(series.view()) == [0, 4, 8, 12, 15] and series.stride == 4
-    series.replace_last(99)
-    assert series[-1] == 99
     series.cut(2)
     assert list(series.view()) == [0, 4]
     series.append(8)  # the next entry takes number 8: on the stride
@@ -81,3 +79,25 @@ def test_the_loss_history_stays_bounded_and_ends_with_the_latest_row():
     assert history.epoch[0] == 0.0 and history.epoch[-1] == pytest.approx(999.9)
     assert history.train_loss[-1] == 1.0 / 10_000 and np.isnan(history.test_loss).all()
     assert len(buffer.rows) == len(history.epoch) and len(HistoryBuffer(buffer.rows, capacity=64)) == len(buffer)
+
+
+def test_dropped_entries_are_let_go():
+    """Snapshots thinned away or cut off must not stay alive in the store."""
+    import weakref
+
+    class Entry:
+        pass
+
+    series = ThinnedSeries(8)
+    refs = []
+    for _ in range(16):
+        entry = Entry()
+        refs.append(weakref.ref(entry))
+        series.append(entry)
+    del entry
+    alive = [n for n, ref in enumerate(refs) if ref() is not None]
+    assert alive == [0, 4, 8, 12, 15]
+    series.cut(2)
+    assert [n for n, ref in enumerate(refs) if ref() is not None] == [0, 4]
+    series.clear()
+    assert all(ref() is None for ref in refs)

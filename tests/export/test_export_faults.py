@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 from nnviz.cli import main
 from nnviz.engine.errors import NnvizError
 from nnviz.export import ffmpeg_pipe, writers
-from nnviz.export.exporter import run_export
+from nnviz.export.exporter import run_export, validate
 from nnviz.export.scene import ExportScene
 from nnviz.export.sources import ExportSpec
 
@@ -189,6 +189,18 @@ def test_a_still_mp4_is_refused(outdir):
     with pytest.raises(NnvizError, match="a still is a picture"):
         run_export(make_spec(outdir / "still.mp4", fmt="mp4", still=True))
     assert names(outdir) == []
+
+
+@pytest.mark.parametrize(("fmt", "still"), [("gif", False), ("mp4", False), ("svg", True), ("png", True)])
+def test_a_file_export_onto_a_folder_is_refused_before_rendering(outdir, fmt, still):
+    """--force may replace an earlier PNG sequence's folder, never turn a folder into a file:
+    refused up front, not after the whole run has been rendered."""
+    folder = outdir / f"clip.{fmt}"
+    folder.mkdir()
+    (folder / "frame_00000.png").write_bytes(b"kept")
+    with pytest.raises(NnvizError, match="is a folder; name a file"):
+        validate(make_spec(folder, fmt=fmt, still=still, force=True))
+    assert (folder / "frame_00000.png").read_bytes() == b"kept"
 
 
 # --------------------------------------------------------------------------- kills
