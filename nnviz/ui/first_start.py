@@ -12,6 +12,7 @@ import logging
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from nnviz.draw.theme import POSITIVE_COLOR
@@ -45,18 +46,24 @@ class FirstStartBanner(QFrame):
     def __init__(self, window):
         super().__init__(window)
         self.setObjectName("first_start_banner")
-        self.setStyleSheet(f"QFrame#first_start_banner {{ background: {POSITIVE_COLOR}; border-radius: 6px; }}"
-                           "QLabel { color: white; }")  # white on this blue: 4.9 : 1
+        self.setStyleSheet(f"QFrame#first_start_banner {{ background: {POSITIVE_COLOR}; border-radius: 6px; }}")
         self.anchor = window.canvas
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
         self.label = QLabel(_text())
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
+        # white on this blue (4.9 : 1); the font is handed on by hand (changeEvent): Qt does not
+        # pass a font change on through a frame with a style sheet
+        palette = self.label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))
+        self.label.setPalette(palette)
         layout.addWidget(self.label, 1)
         self.close_button = QPushButton("Got it")
         self.close_button.clicked.connect(self.dismiss)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
+        for part in (self.label, self.close_button):
+            part.setFont(self.font())
         for action in window.actions_.values():
             action.triggered.connect(self.dismiss)
         window.left.currentChanged.connect(self.dismiss)  # the lesson panel took the controls' place
@@ -114,7 +121,10 @@ class FirstStartBanner(QFrame):
     def changeEvent(self, event) -> None:
         try:
             super().changeEvent(event)
-            if event.type() == QEvent.Type.FontChange and self.anchor is not None:
-                self.place()  # presentation scale: the text grows, so does the banner
+            if event.type() == QEvent.Type.FontChange and hasattr(self, "close_button"):  # built
+                self.label.setFont(self.font())
+                self.close_button.setFont(self.font())
+                if self.anchor is not None:
+                    self.place()  # presentation scale: the text grows, so does the banner
         except Exception:  # noqa: BLE001 - a Qt virtual
             log.exception("first-start banner: resizing it failed")

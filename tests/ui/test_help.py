@@ -104,3 +104,15 @@ def test_the_got_it_button_and_a_lesson_put_it_away(make_window, qtbot, settings
     assert window.lessons.open(find_lesson("perceptron"))
     QApplication.processEvents()
     assert not window.first_start.isVisible()
+
+
+def test_the_banner_text_grows_with_presentation_scale(make_window, qtbot):
+    """A lecturer's first start with Ctrl+P already on: the banner reads as large as the rest."""
+    stored = Settings()
+    stored.set("presentation", True)
+    stored.sync()
+    window = make_window()
+    banner = window.first_start
+    assert banner.isVisible()
+    assert banner.label.font().pointSizeF() == window.font().pointSizeF() > QApplication.font().pointSizeF()
+    assert banner.label.palette().color(banner.label.foregroundRole()).name() == "#ffffff"
