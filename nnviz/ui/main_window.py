@@ -237,7 +237,8 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def _on_phase(self, view) -> None:
-        self.controls.set_phase_samples(view.batch if view is not None else 0, view.shown if view is not None else 0)
+        traced = view is not None and view.traced  # a plain mini-batch step follows no sample: nothing to pick
+        self.controls.set_phase_samples(view.batch if traced else 0, view.shown if traced else 0)
         if not self.lessons.active:
             self.views.show_phase(view)  # the canvas, and the sample ringed in the data plot
 

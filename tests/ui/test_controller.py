@@ -475,3 +475,7 @@ def test_the_sample_selector_changes_the_nodes_and_the_ring_not_the_edges(window
     assert not spin.isEnabled() and window.boundary_plot.marker() == (None, "")
     (x0, x1), _ = window.loss_plot.loss_plot.viewRange()
     assert x0 > -0.1 and x1 < 1.1  # the fresh history's small range
+    controls.granularity.setCurrentIndex(controls.granularity.findData("batch"))
+    c.step()  # a plain mini-batch step follows no sample: nothing to pick, nothing ringed
+    assert c.phase is not None and not c.phase.traced
+    assert not spin.isEnabled() and window.boundary_plot.marker() == (None, "")
