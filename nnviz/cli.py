@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES = (*INITIALIZERS, *ALIASES), tuple(LOSSES), tuple(OPTIMIZERS)
 
     train = sub.add_parser("train", help="train a network on a dataset, with a progress bar")
-    train.add_argument("--dataset", default="spiral", help="a built-in dataset name (digits too), a CSV file or an MNIST-format IDX images file (default spiral)")
+    train.add_argument("--dataset", default="spiral", help="a built-in dataset name (digits too), a CSV file or an MNIST-format IDX images file "
+                       "(default spiral)")
     train.add_argument("--samples", type=int, default=500, help="number of samples (default 500)")
     train.add_argument("--noise", type=float, default=0.0, help="noise level 0..1 (default 0)")
     train.add_argument("--test-fraction", type=float, default=None,
@@ -96,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)  # imports the commands: a second or so on a busy machine
+    except KeyboardInterrupt:  # Ctrl+C right at the start: nothing has been done yet
+        print("nnviz: interrupted", file=sys.stderr)
+        return 130
     if args.command is None:
         from nnviz.ui.app import run_app
 
@@ -133,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_train(args)
     except NnvizError as exc:
         print(f"nnviz {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a path the OS refuses in an up-front check, e.g. a name too long for is_file()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"nnviz {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"nnviz {args.command}: interrupted", file=sys.stderr)

@@ -16,6 +16,7 @@ from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.model_io import save_model
 from nnviz.engine.network import Network
+from nnviz.engine.stop_signals import Stopped, stop_on_signals
 from nnviz.engine.trainer import TrainConfig, Trainer
 
 #: How often the progress bar re-evaluates the loss (seconds).
@@ -94,6 +95,17 @@ def save_diverged(network: Network, args) -> str:
 
 
 def run_train(args) -> int:
+    """Train (and save); Ctrl+C, SIGTERM and SIGHUP stop it alike: one line, --save not written."""
+    with stop_on_signals():
+        try:
+            return _train(args)
+        except Stopped as stop:
+            note = f"; {args.save} was not saved" if args.save else ""
+            print(f"nnviz train: {stop.description}{note}", file=sys.stderr)
+            return stop.exit_status
+
+
+def _train(args) -> int:
     if args.epochs < 1:
         raise NnvizError("--epochs must be ≥ 1")
     if not 2 <= args.samples <= 100_000:

@@ -28,6 +28,9 @@ PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
 #: Numbers a step may check against the engine (see nnviz.lessons.quantities).
 DEFAULT_TOLERANCE = 5e-4
 
+MAX_LESSON_EPOCHS = 10_000  # the built-in lessons train at most 100: a lesson step must end while the class waits
+MAX_LESSON_STEPS = 1_000_000
+
 
 @dataclass(frozen=True)
 class NetworkSpec:
@@ -199,6 +202,9 @@ def _train(value, where: Where) -> TrainSpec:
                      get_field(value, "optimizer", str, where, p, "sgd"), get_field(value, "seed", int, where, p, 0))
     if spec.epochs < 0 or spec.steps < 0 or (spec.epochs == 0) == (spec.steps == 0):
         where.fail(p + "epochs", "give either epochs or steps, a whole number ≥ 1")
+    if spec.epochs > MAX_LESSON_EPOCHS or spec.steps > MAX_LESSON_STEPS:
+        where.fail(p + "epochs", f"at most {MAX_LESSON_EPOCHS:,} epochs or {MAX_LESSON_STEPS:,} steps: "
+                                 "a lesson step trains while the class waits")
     return spec
 
 
@@ -210,9 +216,12 @@ def _compare(value, where: Where) -> CompareSpec:
     optimizers = get_field(value, "optimizers", list, where, p, required=True)
     if not optimizers or not all(isinstance(o, str) for o in optimizers):
         where.fail(p + "optimizers", f"must be a list of optimizer names, e.g. [\"sgd\", \"adam\"]; got {optimizers!r}")
-    return CompareSpec(tuple(optimizers), get_field(value, "epochs", int, where, p, 50),
+    spec = CompareSpec(tuple(optimizers), get_field(value, "epochs", int, where, p, 50),
                        get_field(value, "learning_rate", float, where, p, 0.05),
                        get_field(value, "batch_size", int, where, p, 10), get_field(value, "seed", int, where, p, 0))
+    if not 1 <= spec.epochs <= MAX_LESSON_EPOCHS:
+        where.fail(p + "epochs", f"must be a whole number from 1 to {MAX_LESSON_EPOCHS:,}")
+    return spec
 
 
 _EXPECT_KEYS = {"quantity", "value", "tolerance", "min", "max", "layer", "neuron", "input", "optimizer", "sample"}
@@ -347,6 +356,8 @@ def parse_lesson(text: str, source: str, lesson_id: str, path: Path | None = Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LessonError(f"{source}: not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise LessonError(f"{source}: not valid TOML for nnviz (arrays or tables nested too deeply)") from None
     check_keys(data, {"title", "id", "summary", "steps"}, where, "")
     title = get_field(data, "title", str, where, "", required=True)
     steps_data = get_field(data, "steps", list, where, "", required=True)

@@ -24,6 +24,41 @@ def display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def close_on_signals(app) -> list[int]:
+    """SIGTERM, SIGHUP and Ctrl+C close the windows as Quit does (the session autosaved, a clean
+    exit for the next start) after one line on stderr; the list gets the signal received.
+
+    Python runs a handler only between bytecodes, which an idle Qt loop never reaches: the
+    signal's byte on a wakeup socket wakes it (a QSocketNotifier), and the handler runs then.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    from nnviz.engine.stop_signals import STOP_SIGNALS, Stopped
+
+    received: list[int] = []
+    wake_read, wake_write = socket.socketpair()
+    for end in (wake_read, wake_write):
+        end.setblocking(False)
+    signal.set_wakeup_fd(wake_write.fileno())
+    notifier = QSocketNotifier(wake_read.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda *_: wake_read.recv(64))
+    app.setProperty("nnviz_wakeup", (wake_read, wake_write))  # kept open while the app lives
+
+    def stop(signum, _frame) -> None:
+        if received:
+            return  # the windows are closing already
+        received.append(signum)
+        print(f"nnviz: {Stopped(signum).description}; closing as Quit does", file=sys.stderr)
+        QTimer.singleShot(0, app.closeAllWindows)  # from the loop: also a window built after this
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
+    return received
+
+
 def run_app(model_path: str | None = None, lesson=None) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -46,8 +81,10 @@ def run_app(model_path: str | None = None, lesson=None) -> int:
     app.setDesktopFileName(DESKTOP_ID)  # Wayland app id; matches packaging/io.github.nnviz.nnviz.desktop
     app.setWindowIcon(QIcon(str(resource("icons", "nnviz.svg"))))
     app.setStyle("Fusion")  # one look on every platform, and a dark palette that works
+    stopped_by = close_on_signals(app)
     window = MainWindow(model_path=model_path)
     window.show()
     if lesson is not None:
         window.lessons.open(lesson)
-    return app.exec()
+    status = app.exec()
+    return 128 + stopped_by[0] if stopped_by else status  # the shell's convention, as the CLI's

@@ -17,7 +17,8 @@ recorded frame (``snapshot`` is that frame and ``history()`` ends there; the tra
 touched), and training on from it (Play, Step, an edit) first ``continue_from_frame()``: the
 recorded future is discarded and the trainer restored to that frame (the window asks first).
 Weight edits, resets and architecture changes push the state they leave on ``undo_stack``
-(app.undo); ``undo()`` / ``redo()`` restore states exactly. ``set_speed`` paces Play.
+(app.undo); ``undo()`` / ``redo()`` restore states exactly (these live in ui.rewind).
+``set_speed`` paces Play.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from nnviz.app.history import History, HistoryBuffer
-from nnviz.app.timeline import Timeline, capacity_for, history_at, restore_frame
-from nnviz.app.undo import SessionState, UndoStack
+from nnviz.app.timeline import history_at
+from nnviz.app.undo import UndoStack
 from nnviz.app.problem import NetworkShape, Problem, check_hidden, session_problem
 from nnviz.app.stepping import GRANULARITIES, PhaseView, Stepper
 from nnviz.app.training import build_trainer, check_inputs, problem_for_network
@@ -38,13 +39,14 @@ from nnviz.engine.errors import NnvizError
 from nnviz.engine.layout import ParamLayout
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import Snapshot, TrainConfig, Trainer
+from nnviz.ui.rewind import Rewind
 from nnviz.ui.worker import TrainingRun
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_MS = 1000  # the pool thread's last moments after the run has stopped
 
 
-class SessionController(QObject):
+class SessionController(Rewind, QObject):
     problemChanged = Signal(object)  # Problem (and a new dataset / network shape)
     snapshotChanged = Signal(object)  # Snapshot
     runningChanged = Signal(bool)
@@ -231,11 +233,14 @@ class SessionController(QObject):
     def _on_yielded(self, run: TrainingRun, snap: Snapshot) -> None:
         if run is not self.run:
             return  # stale: from a run that has been paused or replaced
-        self._publish(snap)
         if snap.stopped:
+            self._publish(snap)
             self.pause()
             self.diverged.emit(snap.stopped)
-        else:  # once the repaints this snapshot asked for have run, the trainer goes on
+            return
+        try:
+            self._publish(snap)
+        finally:  # once the repaints this snapshot asked for have run, the trainer goes on (the worker waits for it)
             QTimer.singleShot(0, run.frame_shown)
 
     def _on_error(self, run: TrainingRun, exc: BaseException) -> None:
@@ -331,74 +336,3 @@ class SessionController(QObject):
             self.undo_stack.drop_last()
         if was_running:
             self.play()
-
-    # ---- timeline and undo ---------------------------------------------------------------------
-
-    def _new_timeline(self, recording: int | None = None) -> None:
-        if recording is None:
-            self._recordings += 1
-            recording = self._recordings
-        self.timeline = Timeline(capacity_for(self.network.size), recording)
-
-    def show_frame(self, index: int) -> None:
-        """Show recorded frame ``index`` (clamped; the last one is the live state): every view
-        gets its Snapshot through snapshotChanged. Pauses first; the trainer is not touched."""
-        self.pause()
-        index = min(max(int(index), 0), len(self.timeline) - 1)
-        self.timeline.cursor = None if index == len(self.timeline) - 1 else index
-        self.stepper.reset()  # a phase shown belongs to the live state
-        self.snapshot = self.timeline[index]
-        self.phaseChanged.emit(None)
-        self.snapshotChanged.emit(self.snapshot)
-
-    def continue_from_frame(self) -> None:
-        """Train on from the frame shown: the frames after it are discarded, the trainer is
-        restored to it (app.timeline.restore_frame says what exactly) and shown again."""
-        index = self.timeline.cursor
-        if index is None:
-            return
-        self.pause()
-        restore_frame(self.trainer, self.timeline[index])
-        self.timeline.cut(index)
-        self.stepper.reset()
-        self._publish(self.trainer.snapshot())  # drops the curves' later rows too
-        self.phaseChanged.emit(None)
-
-    def _leave_the_past(self) -> None:
-        if self.timeline.cursor is not None:
-            self.continue_from_frame()
-
-    def _state(self) -> SessionState:
-        return SessionState.capture(self.trainer, self.problem, self._history.rows, csv_text=self.csv_text,
-                                    model_path=self.model_path, recording=self.timeline.recording)
-
-    def _remember(self) -> None:
-        """Push the state about to be left (call paused, right before an undoable change)."""
-        self.undo_stack.push(self._state())
-
-    def undo(self) -> None:
-        """Back to the state before the last weight edit, reset or architecture change."""
-        if self.undo_stack.can_undo:
-            self.pause()
-            self._restore(self.undo_stack.undo(self._state()))
-
-    def redo(self) -> None:
-        if self.undo_stack.can_redo:
-            self.pause()
-            self._restore(self.undo_stack.redo(self._state()))
-
-    def _restore(self, state: SessionState) -> None:
-        """Make ``state`` the session's (its problem, network, optimizer, position, curves)."""
-        if (state.problem, state.csv_text, state.model_path) != (self.problem, self.csv_text, self.model_path):
-            self.problem, self.csv_text, self.model_path = state.problem, state.csv_text, state.model_path
-            trainer = build_trainer(state.problem, state.problem.make_dataset(state.csv_text))
-            state.restore_into(trainer)
-            self._use(trainer, state.history_rows, state.recording)
-            return
-        state.restore_into(self.trainer)
-        self._history = HistoryBuffer(state.history_rows)
-        if self.timeline.recording != state.recording:
-            self._new_timeline(state.recording)
-        self.stepper.reset()
-        self._publish(self.trainer.snapshot())
-        self.phaseChanged.emit(None)

@@ -4,7 +4,14 @@ Each TrainingRun owns its flags (stop, done, frame shown) and its id, so a late 
 an old run can never mark a newer one finished, and ``stop()`` returns only once the
 worker has left the trainer: "paused" means the generator has returned, not that a wait
 timed out. Snapshots are handed over one at a time: after each one the worker waits until
-the GUI has shown it, so painting never fights the trainer for the GIL.
+the GUI has shown it, so painting never fights the trainer for the GIL, and for as long
+as that takes: a worker that went on after a timeout would out-run a GUI slower than the
+timeout (a loaded machine, every instrument open), and the queued snapshots would grow
+without bound, each event-loop pass draining them before any timer or key got a turn.
+
+superqt starts the worker from the event loop (a 1 ms timer), so a pause in the same
+pass as Play (keys queued under load, an autosave, a reset) finds it not yet running:
+``stop()`` then returns at once, and the worker, if it ever runs, leaves without training.
 
 Speed: at ``rate=None`` (max) the trainer's own generator trains as fast as it can and
 yields about every DISPLAY_INTERVAL; at a rate r (steps/s, app.pace) the worker trains the
@@ -24,7 +31,6 @@ from nnviz.engine.trainer import Trainer
 
 log = logging.getLogger(__name__)
 DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while playing
-FRAME_WAIT = 0.1  # longest the worker waits for the GUI to show a snapshot
 STOP_PATIENCE = 1.0  # seconds between "still stopping" log lines while waiting for a step to end
 MAX_SLEEP = 0.25  # longest single sleep between paced steps (a new rate is noticed after it)
 
@@ -46,6 +52,8 @@ class TrainingRun:
         self._stop = threading.Event()
         self._done = threading.Event()
         self._frame_shown = threading.Event()
+        self._entered = False  # the worker thread has begun: stop() must wait for it to leave
+        self._entry = threading.Lock()  # between that flag and the stop flag
         from superqt.utils import create_worker  # imported late: it costs ~0.15 s at start-up
 
         self._worker = create_worker(self._loop, _start_thread=False,
@@ -80,13 +88,21 @@ class TrainingRun:
     def stop(self) -> None:
         """Ask the worker to stop and return once it has: after this, nothing in the run
         touches the trainer (a step in progress is finished first, however long it takes)."""
-        self._stop.set()
+        with self._entry:
+            self._stop.set()
+            if not self._entered:  # still queued: waiting here would block the timer that starts it
+                return
         self._frame_shown.set()
         while not self._done.wait(STOP_PATIENCE):
             log.warning("waiting for the training step in progress to end")
 
     def _loop(self):
         """Runs in the worker thread: yields Snapshots at the display rate until stopped."""
+        with self._entry:
+            if self._stop.is_set():  # stopped before it began: stop() did not wait, touch nothing
+                self._done.set()
+                return
+            self._entered = True
         trainer = self.trainer
         fast = None  # the trainer's own generator, while the rate is max
         pacer = None
@@ -126,7 +142,7 @@ class TrainingRun:
                 if snap.stopped:
                     return
                 if not self._stop.is_set():  # stop() may have set _frame_shown before the clear above
-                    self._frame_shown.wait(FRAME_WAIT)
+                    self._frame_shown.wait()  # as long as it takes; stop() sets it too
         except RuntimeError as exc:
             raise WorkerError(exc) from exc
         finally:

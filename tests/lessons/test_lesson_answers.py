@@ -8,15 +8,9 @@ import pytest
 from nnviz.lessons.answers import PLACEHOLDER, numbers_in, states_answer
 from nnviz.lessons.catalog import builtin_files
 from nnviz.lessons.model import LessonError, load_lesson_file, parse_lesson
+from mini_lesson import SETUP
 
-BASE = '''
-title = "Mini"
-
-[[steps]]
-title = "Setup"
-dataset = { name = "lecture" }
-network = { layers = [2, 1], activations = ["sigmoid"], loss = "mse", weights = [[[0.01, 0.02]]], biases = [[0.001]] }
-
+BASE = SETUP + '''
 [[steps]]
 title = "Guess"
 text = """TEXT"""

@@ -16,18 +16,12 @@ import pytest
 from nnviz.lessons.model import LessonError, load_lesson_file, parse_lesson
 from nnviz.lessons.player import LessonPlayer
 from nnviz.paths import resource
+from mini_lesson import SETUP
 
 REPO = Path(__file__).resolve().parents[2]
 
 #: A small correct lesson; the cases below break one thing in it.
-GOOD = '''
-title = "Mini"
-
-[[steps]]
-title = "Setup"
-dataset = { name = "lecture" }
-network = { layers = [2, 1], activations = ["sigmoid"], loss = "mse", weights = [[[0.01, 0.02]]], biases = [[0.001]] }
-
+GOOD = SETUP + '''
 [[steps]]
 title = "Forward"
 sample = [95, 4]

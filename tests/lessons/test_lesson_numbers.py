@@ -11,15 +11,9 @@ import sys
 import pytest
 
 from nnviz.lessons.model import LessonError, parse_lesson
+from mini_lesson import SETUP
 
-GOOD = '''
-title = "Mini"
-
-[[steps]]
-title = "Setup"
-dataset = { name = "lecture" }
-network = { layers = [2, 1], activations = ["sigmoid"], loss = "mse", weights = [[[0.01, 0.02]]], biases = [[0.001]] }
-'''
+GOOD = SETUP
 
 
 def error_of(extra: str) -> str:
@@ -77,3 +71,11 @@ def test_lesson_check_refuses_a_nan_sample_in_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.count("\n") == 1 and "sample" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("extra", ["train = { epochs = 1000000000 }", "train = { steps = 10000000000 }",
+                                   'compare = { optimizers = ["sgd"], epochs = 1000000000 }',
+                                   'compare = { optimizers = ["sgd"], epochs = 0 }'])
+def test_a_training_length_the_class_cannot_wait_for_is_refused(extra):
+    """Before the check, `lesson --check` (and the window, which checks first) never ended."""
+    assert "epochs" in error_of(extra)

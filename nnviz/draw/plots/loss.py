@@ -28,6 +28,7 @@ from nnviz.draw.virtuals import qt_virtual
 __all__ = ["MIN_EPOCHS", "LossPlot"]
 
 MIN_EPOCHS = 1.0  # the x axis spans at least this many epochs
+RANGE_LIMIT = 1e300  # axis ends are clipped to ±this, so hi − lo and the padding stay finite
 
 
 class LossPlot(QWidget):
@@ -247,12 +248,13 @@ class LossPlot(QWidget):
                 ys.append(y[keep])
         x = np.concatenate(xs) if xs else np.zeros(0)
         y = np.concatenate(ys) if ys else np.zeros(0)
-        x0, x1 = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+        x0, x1 = np.clip((x.min(), x.max()) if x.size else (0.0, 0.0), -RANGE_LIMIT, RANGE_LIMIT).tolist()
         self.loss_plot.setXRange(x0, max(x1, x0 + MIN_EPOCHS), padding=0.02)
         log = self.log_scale()
         if log:  # a log axis is ranged in decades
             y = np.log10(y[y > 0])
-        lo, hi = (float(y.min()), float(y.max())) if y.size else ((-1.0, 0.0) if log else (0.0, 1.0))
+        lo, hi = np.clip((y.min(), y.max()) if y.size else ((-1.0, 0.0) if log else (0.0, 1.0)),
+                         -RANGE_LIMIT, RANGE_LIMIT).tolist()
         pad = max(0.08 * (hi - lo), 0.05 * max(abs(lo), abs(hi))) or 0.05  # a flat curve is not blown up
         self.loss_plot.setYRange(lo - pad, hi + pad, padding=0.0)
 
