@@ -40,7 +40,6 @@ def test_trace_text_never_prints_minus_zero():
 
 @pytest.mark.parametrize("value", [-0.0, -1e-12])
 def test_every_number_writer_gives_0_for_a_negative_zero(value):
-    pytest.importorskip("PySide6")
     from nnviz.ui.instruments.common import format_number
 
     assert num(-0.0) == "0"
