@@ -1,4 +1,4 @@
-"""The ``nnviz`` command: the app, and headless ``trace`` and ``train``.
+"""The ``nnviz`` command: the app, and headless ``trace``, ``train``, ``export`` and ``convert``.
 
 Qt is imported only inside the function that opens the app, so ``nnviz --help``,
 ``--version`` and the headless commands stay fast and work with no display.
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     open_ = sub.add_parser("open", help="open a model or a session file in the desktop app")
-    open_.add_argument("model", metavar="FILE", help="model file (.json) or session file (.nnviz)")
+    open_.add_argument("model", metavar="FILE", help="model file (.json or .onnx) or session file (.nnviz)")
 
     sub.add_parser("lessons", help="list the built-in lessons (id, steps, title)")
     lesson = sub.add_parser("lesson", help="open a lesson in the app, or --check it headless")
@@ -46,53 +46,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="play every step without a window and verify every expected value and answer")
 
     export = sub.add_parser("export", help="render a training run, a step's phases or a lesson to PNG/GIF/MP4/SVG")
-    from nnviz.commands.export import add_arguments
+    from nnviz.commands.export import add_arguments as add_export_arguments
 
-    add_arguments(export)
+    add_export_arguments(export)
 
     trace = sub.add_parser("trace", help="forward (and backward) pass of one sample, worked out step by step")
-    trace.add_argument("model", help="model file (.json)")
+    trace.add_argument("model", help="model file (.json or .onnx)")
     trace.add_argument("--input", required=True, help="the sample's input values, e.g. 95,4")
     trace.add_argument("--target", help="the target: one value per output, or a class index; adds the backward pass")
     trace.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     trace.add_argument("--check", action="store_true", help="also compare backprop with central differences")
 
-    from nnviz.engine.activations import HIDDEN_ACTIVATIONS as ACTIVATION_NAMES
-    from nnviz.engine.initializers import ALIASES, INITIALIZERS
-    from nnviz.engine.losses import LOSSES
-    from nnviz.engine.optimizers import OPTIMIZERS
-
-    INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES = (*INITIALIZERS, *ALIASES), tuple(LOSSES), tuple(OPTIMIZERS)
-
     train = sub.add_parser("train", help="train a network on a dataset, with a progress bar")
-    train.add_argument("--dataset", default="spiral", help="a built-in dataset name (digits too), a CSV file or an MNIST-format IDX images file "
-                       "(default spiral)")
-    train.add_argument("--samples", type=int, default=500, help="number of samples (default 500)")
-    train.add_argument("--noise", type=float, default=0.0, help="noise level 0..1 (default 0)")
-    train.add_argument("--test-fraction", type=float, default=None,
-                       help="fraction held out for testing (default 0.5; 0 for CSV files)")
-    train.add_argument("--features", help="input features, e.g. x1,x2,x1^2,x1*x2,sin(x1) (default x1,x2)")
-    train.add_argument("--standardize", action="store_true", help="z-score the features (train mean and std)")
-    train.add_argument("--layers", default="2,8,8,1", help="units per layer, input first (default 2,8,8,1)")
-    train.add_argument("--activation", default="tanh", choices=ACTIVATION_NAMES, metavar="NAME",
-                       help=f"hidden activation: {', '.join(ACTIVATION_NAMES)} (default tanh)")
-    train.add_argument("--output-activation", default="sigmoid", choices=(*ACTIVATION_NAMES, "softmax"),
-                       metavar="NAME", help="output activation (default sigmoid)")
-    train.add_argument("--loss", default="mse", choices=LOSS_NAMES, help="loss (default mse)")
-    train.add_argument("--optimizer", default="sgd", choices=OPTIMIZER_NAMES, help="optimizer (default sgd)")
-    train.add_argument("--lr", type=float, default=0.03, help="learning rate (default 0.03)")
-    train.add_argument("--batch-size", type=int, default=10, help="mini-batch size (default 10)")
-    train.add_argument("--epochs", type=int, default=500, help="epochs (default 500)")
-    train.add_argument("--init", default="xavier", choices=INIT_NAMES, metavar="NAME",
-                       help=f"initializer: {', '.join(INIT_NAMES)} (default xavier)")
-    train.add_argument("--l1", type=float, default=0.0, help="L1 regularization rate (default 0)")
-    train.add_argument("--l2", type=float, default=0.0, help="L2 regularization rate (default 0)")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    train.add_argument("--save", metavar="MODEL.json", help="save the trained model (atomically)")
-    train.add_argument("--force", action="store_true", help="let --save replace an existing file")
-    train.add_argument("--save-diverged", action="store_true",
-                       help="with --save: save the model even if training diverged (it is not, by default)")
-    train.add_argument("--json", action="store_true", help="print one JSON summary object")
+    from nnviz.commands.train import add_arguments as add_train_arguments
+
+    add_train_arguments(train)
+
+    convert = sub.add_parser("convert", help="convert a model file between JSON and ONNX (by the suffixes)")
+    from nnviz.commands.convert import add_arguments as add_convert_arguments
+
+    add_convert_arguments(convert)
     return parser
 
 
@@ -133,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             from nnviz.commands.trace import run_trace
 
             return run_trace(args)
+        if args.command == "convert":
+            from nnviz.commands.convert import run_convert
+
+            return run_convert(args)
         from nnviz.commands.train import run_train
 
         return run_train(args)

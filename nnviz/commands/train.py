@@ -1,4 +1,9 @@
-"""``nnviz train``: train a network headless, with a live progress bar on stderr."""
+"""``nnviz train``: train a network headless, with a live progress bar on stderr.
+
+A new network (--layers, --activation, …), or ``--model FILE`` (.json or .onnx), whose
+architecture and weights are trained on as they are: N epochs and then N more from the
+saved file are, with plain SGD and full batches, the same as 2N epochs in one run.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from nnviz.commands.args import int_list, load_dataset
 from nnviz.engine.atomic_files import folder_of, probe_folder
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
-from nnviz.engine.model_io import save_model
+from nnviz.engine.model_io import load_model, save_model
 from nnviz.engine.network import Network
 from nnviz.engine.stop_signals import Stopped, stop_on_signals
 from nnviz.engine.trainer import TrainConfig, Trainer
@@ -23,29 +28,100 @@ from nnviz.engine.trainer import TrainConfig, Trainer
 PROGRESS_INTERVAL = 0.2
 
 
+#: The architecture options' defaults; with --model the architecture comes from the file instead.
+ARCHITECTURE_DEFAULTS = {"layers": "2,8,8,1", "activation": "tanh", "output_activation": "sigmoid", "init": "xavier"}
+LOSS_DEFAULT = "mse"
+
+
+def add_arguments(train) -> None:
+    """``nnviz train``'s options. The architecture's default None means "not given", so that
+    --model can refuse them; ``build_network`` fills in ARCHITECTURE_DEFAULTS."""
+    from nnviz.engine.activations import HIDDEN_ACTIVATIONS as ACTIVATION_NAMES
+    from nnviz.engine.initializers import ALIASES, INITIALIZERS
+    from nnviz.engine.losses import LOSSES
+    from nnviz.engine.optimizers import OPTIMIZERS
+
+    init_names, default = (*INITIALIZERS, *ALIASES), ARCHITECTURE_DEFAULTS
+    train.add_argument("--dataset", default="spiral", help="a built-in dataset name (digits too), a CSV file or an "
+                       "MNIST-format IDX images file (default spiral)")
+    train.add_argument("--samples", type=int, default=500, help="number of samples (default 500)")
+    train.add_argument("--noise", type=float, default=0.0, help="noise level 0..1 (default 0)")
+    train.add_argument("--test-fraction", type=float, default=None,
+                       help="fraction held out for testing (default 0.5; 0 for CSV files)")
+    train.add_argument("--features", help="input features, e.g. x1,x2,x1^2,x1*x2,sin(x1) (default x1,x2)")
+    train.add_argument("--standardize", action="store_true", help="z-score the features (train mean and std)")
+    train.add_argument("--model", metavar="FILE", help="start from this model file (.json or .onnx): its "
+                       "architecture and weights, not a new network")
+    train.add_argument("--layers", help=f"units per layer, input first (default {default['layers']})")
+    train.add_argument("--activation", choices=ACTIVATION_NAMES, metavar="NAME",
+                       help=f"hidden activation: {', '.join(ACTIVATION_NAMES)} (default {default['activation']})")
+    train.add_argument("--output-activation", choices=(*ACTIVATION_NAMES, "softmax"), metavar="NAME",
+                       help=f"output activation (default {default['output_activation']})")
+    train.add_argument("--loss", choices=tuple(LOSSES),
+                       help=f"loss (default {LOSS_DEFAULT}, or with --model the model's)")
+    train.add_argument("--optimizer", default="sgd", choices=tuple(OPTIMIZERS), help="optimizer (default sgd)")
+    train.add_argument("--lr", type=float, default=0.03, help="learning rate (default 0.03)")
+    train.add_argument("--batch-size", type=int, default=10, help="mini-batch size (default 10)")
+    train.add_argument("--epochs", type=int, default=500, help="epochs (default 500)")
+    train.add_argument("--init", choices=init_names, metavar="NAME",
+                       help=f"initializer: {', '.join(init_names)} (default {default['init']})")
+    train.add_argument("--l1", type=float, default=0.0, help="L1 regularization rate (default 0)")
+    train.add_argument("--l2", type=float, default=0.0, help="L2 regularization rate (default 0)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--save", metavar="MODEL.json", help="save the trained model (atomically; .onnx: as ONNX)")
+    train.add_argument("--force", action="store_true", help="let --save replace an existing file")
+    train.add_argument("--save-diverged", action="store_true",
+                       help="with --save: save the model even if training diverged (it is not, by default)")
+    train.add_argument("--json", action="store_true", help="print one JSON summary object")
+
+
 def build_network(args, n_inputs: int) -> Network:
-    layers = int_list(args.layers, "--layers")
+    """The network to train: --model's (its weights as they are), or a new one initialized from --layers etc."""
+    if args.model:
+        return model_network(args, n_inputs)
+    given = {key: getattr(args, key) for key in ARCHITECTURE_DEFAULTS}
+    arch = {key: value if value is not None else ARCHITECTURE_DEFAULTS[key] for key, value in given.items()}
+    layers = int_list(arch["layers"], "--layers")
     if layers and layers[0] != n_inputs:
         raise NnvizError(f"--layers starts with {layers[0]} inputs but the data has {n_inputs} features; "
                          f"start it with {n_inputs}")
-    activations = [args.activation] * (len(layers) - 2) + [args.output_activation]
-    network = Network(layers, activations, args.loss)
-    network.initialize(args.init, np.random.default_rng(args.seed))
+    activations = [arch["activation"]] * (len(layers) - 2) + [arch["output_activation"]]
+    network = Network(layers, activations, args.loss or LOSS_DEFAULT)
+    network.initialize(arch["init"], np.random.default_rng(args.seed))
     return network
 
 
-def check_save_target(path: str | None, force: bool) -> None:
-    """Refuse up front, before training, to overwrite a file or write into a missing or read-only folder."""
+def model_network(args, n_inputs: int) -> Network:
+    """--model's network: refused with an architecture option, or when its inputs do not fit the data;
+    --loss, if given, replaces the model's loss (the weights stay)."""
+    for key in ARCHITECTURE_DEFAULTS:
+        if getattr(args, key) is not None:
+            option = "--" + key.replace("_", "-")
+            raise NnvizError(f"{option} cannot be used with --model: the architecture and weights come from "
+                             f"{args.model}")
+    network = load_model(args.model)
+    if network.layers[0] != n_inputs:
+        raise NnvizError(f"--model {args.model} takes {network.layers[0]} inputs but the dataset has {n_inputs} "
+                         "features")
+    if args.loss is not None and args.loss != network.loss_name:
+        network = Network(network.layers, network.activation_names, args.loss, network.params)
+    return network
+
+
+def check_save_target(path: str | None, force: bool, label: str = "--save ") -> None:
+    """Refuse up front, before training, to overwrite a file or write into a missing or read-only folder;
+    messages start with ``label`` and the path."""
     if path is None:
         return
     target = Path(path)
+    what = f"{label}{path}"
     if target.is_dir():
-        raise NnvizError(f"--save {path}: is a folder")
+        raise NnvizError(f"{what}: is a folder")
     if target.exists() and not force:
-        raise NnvizError(f"--save {path}: the file exists; add --force to replace it")
+        raise NnvizError(f"{what}: the file exists; add --force to replace it")
     if not folder_of(target).is_dir():
-        raise NnvizError(f"--save {path}: the folder {folder_of(target)} does not exist")
-    probe_folder(folder_of(target), f"--save {path}")  # read-only folder or mount: refuse before training
+        raise NnvizError(f"{what}: the folder {folder_of(target)} does not exist")
+    probe_folder(folder_of(target), what)  # read-only folder or mount: refuse before training
 
 
 def train_with_progress(trainer: Trainer, epochs: int, quiet: bool) -> float:
@@ -114,8 +190,8 @@ def _train(args) -> int:
         raise NnvizError("--save-diverged needs --save MODEL.json")
     check_save_target(args.save, args.force)
     data = load_dataset(args)
-    data.check_loss(args.loss)  # float labels with bce: refused, not trained into nonsense
     network = build_network(args, data.x_train.shape[1])
+    data.check_loss(network.loss_name)  # float labels with bce: refused, not trained into nonsense
     config = TrainConfig(learning_rate=args.lr, batch_size=args.batch_size, optimizer=args.optimizer,
                          l1=args.l1, l2=args.l2)
     trainer = Trainer(network, data, config, seed=args.seed)

@@ -6,6 +6,8 @@
      "biases": [[b, b, b], [b]]}                               # biases[l]: (out,)
 
 ``layers`` includes the input size; one activation per non-input layer.
+A path ending in ``.onnx`` is an ONNX model instead (engine.onnx_read, engine.onnx_io):
+``load_model`` and ``save_model`` are the one door for both, so every caller reads both.
 """
 
 from __future__ import annotations
@@ -91,9 +93,17 @@ def model_from_dict(data) -> Network:
     return network
 
 
+def is_onnx(path) -> bool:
+    return Path(path).suffix.lower() == ".onnx"
+
+
 def load_model(path) -> Network:
-    """Read and validate a model file; any problem is one NnvizError naming the file."""
+    """Read and validate a model file (JSON, or ONNX by its suffix); any problem is one NnvizError naming the file."""
     path = Path(path)
+    if is_onnx(path):
+        from nnviz.engine.onnx_read import network_from_onnx  # imports this module
+
+        return network_from_onnx(path)
     text = read_text(path, "model file")
     try:
         check_json_depth(text)  # json.loads would recurse into a deeply nested file
@@ -111,6 +121,12 @@ def load_model(path) -> Network:
 
 
 def save_model(network: Network, path) -> None:
+    """Write ``network`` atomically: as JSON, or as ONNX (float32) when ``path`` ends in .onnx."""
     if not all(math.isfinite(v) for v in network.params):
         raise NnvizError("the network holds NaN or infinite weights; it was not saved")
+    if is_onnx(path):
+        from nnviz.engine.onnx_io import network_to_onnx
+
+        network_to_onnx(network, path)
+        return
     write_atomic(path, json.dumps(model_to_dict(network), indent=1) + "\n")

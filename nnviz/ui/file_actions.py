@@ -20,6 +20,9 @@ from nnviz.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 RECENT_FILES = 8
+OPEN_MODEL_FILTERS = "Models (*.json *.onnx);;nnviz model (*.json);;ONNX model (*.onnx);;All files (*)"
+#: Save model as…: filter → the suffix a name without one gets (engine.model_io writes by suffix)
+SAVE_MODEL_FILTERS = {"nnviz model (*.json)": ".json", "ONNX model (*.onnx)": ".onnx"}
 
 
 class FileActions:
@@ -46,7 +49,7 @@ class FileActions:
     # ---- models ----------------------------------------------------------------------------------
 
     def open_model_dialog(self) -> None:
-        path = self._ask_open("Open model", "nnviz model (*.json);;All files (*)")
+        path = self._ask_open("Open model", OPEN_MODEL_FILTERS)
         if path:
             self.open_model(path)
 
@@ -61,9 +64,12 @@ class FileActions:
 
     def save_model_dialog(self) -> None:
         start = self.controller.model_path or str(Path(self.settings.get("last_folder") or ".") / "model.json")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save model", start, "nnviz model (*.json)")
+        filters = list(SAVE_MODEL_FILTERS)
+        chosen = next((f for f in filters if start.lower().endswith(SAVE_MODEL_FILTERS[f])), filters[0])
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Save model", start, ";;".join(filters), chosen)
         if path:
-            self.save_model(path)
+            known = Path(path).suffix.lower() in SAVE_MODEL_FILTERS.values()
+            self.save_model(path if known else path + SAVE_MODEL_FILTERS.get(chosen, ".json"))
 
     def save_model(self, path: str) -> bool:
         c = self.controller
@@ -133,7 +139,7 @@ class FileActions:
         return True
 
     def open_file(self, path: str) -> bool:
-        """Open any nnviz file by its kind: model (.json), session (.nnviz), lesson (.toml)."""
+        """Open any nnviz file by its kind: model (.json, .onnx), session (.nnviz), lesson (.toml)."""
         suffix = Path(path).suffix.lower()
         if suffix == ".nnviz":
             return self.open_session(path)
