@@ -72,11 +72,17 @@ def grid(extent: tuple[float, float, float, float], n: int) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
+WIDE_INPUT = 100  # inputs: more than this (an image's pixels) …
+Z_ROWS_WIDE = 1000  # … and the z histogram is of this many training rows
+
+
 def compute_frame(network: Network, dataset, extent, line_range=None) -> Frame:
     """Evaluate ``network`` (already holding the frame's parameters) for the views: over
     the raw plane ``extent`` when the data is 2-D, and along x ∈ ``line_range`` (x_min,
-    x_max, …) when the network has one input."""
-    trace = network.trace(dataset.x_train) if len(dataset.x_train) else None
+    x_max, …) when the network has one input. The z histogram of a wide input (images) is of
+    the first Z_ROWS_WIDE training rows: enough for its shape, and a frame stays cheap."""
+    x = dataset.x_train[:Z_ROWS_WIDE] if dataset.x_train.shape[1] > WIDE_INPUT else dataset.x_train
+    trace = network.trace(x) if len(x) else None
     z_train = [layer.z for layer in trace.layers] if trace else [np.zeros((0, n)) for n in network.layers[1:]]
     line = None
     if line_range is not None and network.layers[0] == 1:

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import numpy as np
 
 from nnviz.engine.activations import HIDDEN_ACTIVATIONS, get_activation
-from nnviz.engine.datasets import DATASET_NAMES, MAX_SAMPLES, MAX_TEST_FRACTION, Dataset, load_csv_dataset, make_dataset
+from nnviz.engine.datasets import (
+    BUILTIN_NAMES, MAX_SAMPLES, MAX_TEST_FRACTION, Dataset, load_csv_dataset, load_idx_dataset, make_dataset,
+)
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.features import normalize_features
 from nnviz.engine.heads import output_head
@@ -20,7 +22,8 @@ from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig
 
 MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 64  # per hidden layer, as the controls and the layer bar allow
+MAX_NEURONS = 128  # per hidden layer, as the controls and the layer bar allow (784-128-64-10 fits)
+IMPORTED = ("csv", "idx")  # datasets read from the user's files: a CSV's text, MNIST-format (IDX) files
 
 
 def check_hidden(hidden) -> None:
@@ -31,7 +34,7 @@ def check_hidden(hidden) -> None:
 
 #: Fields whose change needs new data or a new network (the run restarts);
 #: the others (the TrainConfig) apply to a running trainer at its next step.
-DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize", "csv_name")
+DATA_FIELDS = ("dataset", "samples", "noise", "test_fraction", "features", "standardize", "csv_name", "data_path")
 NETWORK_FIELDS = ("hidden", "activation", "output_activation", "loss", "init", "seed")
 
 
@@ -64,6 +67,7 @@ class Problem:
     seed: int = 0
     train: TrainConfig = field(default_factory=lambda: TrainConfig(learning_rate=0.1, batch_size=10))
     csv_name: str = ""  # with dataset == "csv": the imported file's name (its text lives in the session)
+    data_path: str = ""  # with dataset == "idx": the MNIST-format images (or labels) file, read again from disk
 
     def layers(self, n_inputs: int, n_outputs: int) -> list[int]:
         return [n_inputs, *self.hidden, n_outputs]
@@ -73,7 +77,13 @@ class Problem:
         return any(getattr(self, f) != getattr(other, f) for f in (*DATA_FIELDS, *NETWORK_FIELDS))
 
     def make_dataset(self, csv_text: str | None = None) -> Dataset:
-        """The dataset; an imported CSV (dataset "csv") is rebuilt from its text."""
+        """The dataset; an imported CSV (dataset "csv") is rebuilt from its text, IDX files
+        (dataset "idx") are read again from ``data_path``."""
+        if self.dataset == "idx":
+            if not self.data_path:
+                raise NnvizError("no MNIST-format file is chosen; import one (File → Import data…)")
+            return load_idx_dataset(self.data_path, test_fraction=self.test_fraction, seed=self.seed,
+                                    standardize=self.standardize)
         if self.dataset == "csv":
             if csv_text is None:
                 raise NnvizError(f"the imported data {self.csv_name!r} is not loaded; import it again (File → Import data…)")
@@ -166,8 +176,8 @@ def checked_problem_fields(data) -> dict:
         raise NnvizError(f"the problem must be a JSON object, not {data!r:.60}")
     default = Problem()
     dataset = _value(data, "dataset", str, default.dataset)
-    if dataset != "csv" and dataset not in DATASET_NAMES:
-        raise NnvizError(f"the problem's dataset {dataset!r} is unknown; choose from {', '.join(DATASET_NAMES)}")
+    if dataset not in IMPORTED and dataset not in BUILTIN_NAMES:
+        raise NnvizError(f"the problem's dataset {dataset!r} is unknown; choose from {', '.join(BUILTIN_NAMES)}")
     hidden = _value(data, "hidden", list, list(default.hidden))
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in hidden):
         raise NnvizError(f'the problem\'s "hidden" must be a list of whole numbers, not {hidden!r:.60}')
@@ -192,6 +202,7 @@ def checked_problem_fields(data) -> dict:
         "seed": _in_range("seed", _value(data, "seed", int, default.seed), 0, 2**63 - 1),
         "train": _train_config(data.get("train", {})),
         "csv_name": _value(data, "csv_name", str, default.csv_name),
+        "data_path": _value(data, "data_path", str, default.data_path),
     }
     if out["activation"] not in HIDDEN_ACTIVATIONS:
         raise NnvizError(f"the problem's hidden activation {out['activation']!r} is unknown; "

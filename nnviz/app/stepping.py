@@ -117,6 +117,7 @@ class Stepper:
         self.granularity = granularity
         self.phase: PhaseView | None = None
         self._sample_cursor = 0
+        self._inspected = False  # the phase shows a chosen sample, not a step of the run
 
     def set_granularity(self, granularity: str) -> None:
         if granularity not in GRANULARITIES:
@@ -128,6 +129,24 @@ class Stepper:
         """Forget a step in progress (the weights or the data changed under it)."""
         self.phase = None
         self._sample_cursor = 0
+        self._inspected = False
+
+    def inspect(self, x: np.ndarray, y: np.ndarray | None, params: np.ndarray | None = None) -> PhaseView:
+        """Trace one chosen sample outside the run: x (d,) its input, y (n_out,) its target or
+        None, at ``params`` (flat; None: the trainer's current weights). With a target the
+        phase is "backward" (forward values and δ), without one "forward"; nothing is
+        trained, and the next Step starts the run's own next step afresh (``step`` forgets
+        an inspected phase)."""
+        x = np.asarray(x, dtype=np.float64).reshape(1, -1)
+        y = None if y is None else np.asarray(y, dtype=np.float64).reshape(1, -1)
+        network = self.trainer.network
+        if params is not None:  # a recorded frame: its own weights, the trainer's untouched
+            network = network.copy()
+            network.set_params(params)
+        self.reset()
+        self.phase = self._traced("forward" if y is None else "backward", x, y, network=network)
+        self._inspected = True
+        return self.phase
 
     def select_sample(self, sample: int) -> bool:
         """Show row ``sample`` of the current phase's batch; False when there is no phase
@@ -141,13 +160,16 @@ class Stepper:
         return True
 
     def step(self) -> StepResult:
+        if self._inspected:  # a chosen sample's trace is not a step in progress
+            self.reset()
         trained = {"phase": self._step_phase, "sample": self._step_sample,
                    "batch": self._step_batch, "epoch": self._step_epoch}[self.granularity]()
         return StepResult(self.phase, trained)
 
-    def _traced(self, phase: str, x: np.ndarray, y: np.ndarray, sample: int = 0) -> PhaseView:
+    def _traced(self, phase: str, x: np.ndarray, y: np.ndarray | None, sample: int = 0,
+                network: Network | None = None) -> PhaseView:
         """A phase of the batch (x, y) traced at the current weights (no update yet)."""
-        network = self.trainer.network
+        network = network or self.trainer.network
         trace = network.trace(x, y)
         params = network.params.copy()
         return PhaseView(phase, trace, sample, params, params, sample_losses(network, trace))

@@ -8,7 +8,8 @@ here, so the window can paint before pyqtgraph has been imported.)
 
 Indexing, everywhere on the canvas (its methods, attributes and signals), from 0:
 
-    node   (layer, neuron)      layer 0 = the inputs, 1 = the first hidden layer, …
+    node   (layer, neuron)      layer 0 = the inputs, 1 = the first hidden layer, …;
+                                image data: input r·cols + c is pixel (r, c) of the image
     edge   (layer, to, from)    weight layer l maps layer l to layer l + 1: the weight
                                 w[l][to, from], as ``weightClicked(layer, row, col)`` emits it
     dead   (layer, neuron)      as a node (layer ≥ 1)
@@ -60,6 +61,7 @@ class NetworkCanvas(QWidget):
     highlight = _painter_state("highlight", "(nodes, edges, layers) marked, as set_highlight got them.")
     dead = _painter_state("dead")
     theme = _painter_state("theme")
+    class_names = _painter_state("class_names", "The output classes' names, or None.")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -98,8 +100,17 @@ class NetworkCanvas(QWidget):
         self.painter.set_font_scale(scale)
         self.update()
 
-    def set_architecture(self, layers, activation_names, input_names) -> None:
-        self.painter.set_architecture(layers, activation_names, input_names)
+    def set_architecture(self, layers, activation_names, input_names, image_shape=None, class_names=None) -> None:
+        """A new network (``NetworkPainter.set_architecture``): ``image_shape`` (rows, cols)
+        draws the inputs as that image, ``class_names`` names the outputs (with bars while a
+        sample is shown)."""
+        self.painter.set_architecture(layers, activation_names, input_names, image_shape, class_names)
+        self.update()
+
+    def set_input_image(self, pixels) -> None:
+        """Image data: the shown sample's raw pixels (rows, cols) in [0, 1] drawn as the input
+        layer, or None for the empty grid."""
+        self.painter.set_input_image(pixels)
         self.update()
 
     def set_snapshot(self, snapshot) -> None:
@@ -255,7 +266,8 @@ class NetworkCanvas(QWidget):
                 QToolTip.showText(event.globalPosition().toPoint(), text, self)
             else:
                 QToolTip.hideText()
-            self.setCursor(Qt.CursorShape.PointingHandCursor if hit and hit[0] == "edge" else Qt.CursorShape.ArrowCursor)
+            on_edge = hit is not None and hit[0] == "edge"
+            self.setCursor(Qt.CursorShape.PointingHandCursor if on_edge else Qt.CursorShape.ArrowCursor)
 
     @qt_virtual("NetworkCanvas: contextMenuEvent failed")
     def contextMenuEvent(self, event) -> None:

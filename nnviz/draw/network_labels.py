@@ -13,6 +13,7 @@ far its animation has got, in layers (``NetworkPainter.active_layer``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -37,10 +38,12 @@ def input_name(i: int, input_names: Sequence[str]) -> str:
     return input_names[i] if i < len(input_names) else f"x{i + 1}"
 
 
-def layer_title(l: int, layers: Sequence[int], activation_names: Sequence[str]) -> str:
-    """'Input · 2', 'Hidden 1 · 4 · tanh' or 'Output · sigmoid' for layer l (0 = inputs)."""
+def layer_title(l: int, layers: Sequence[int], activation_names: Sequence[str],
+                image_shape: tuple[int, int] | None = None) -> str:
+    """'Input · 2', 'Hidden 1 · 4 · tanh' or 'Output · sigmoid' for layer l (0 = inputs);
+    inputs that are an image of ``image_shape`` (rows, cols): 'Input · 8×8 pixels'."""
     if l == 0:
-        return f"Input · {layers[0]}"
+        return f"Input · {image_shape[0]}×{image_shape[1]} pixels" if image_shape else f"Input · {layers[0]}"
     if l == len(layers) - 1:
         return f"Output · {activation_names[-1]}"
     return f"Hidden {l} · {layers[l]} · {activation_names[l - 1]}"
@@ -166,7 +169,7 @@ def sample_summary(phase) -> str:
 def caption(phase, layers: Sequence[int], edge_limit: int | None) -> str:
     """The line under the network: what the edges and rings mean now, and whether only
     the strongest ``edge_limit`` edges per layer are drawn (None: all of them)."""
-    limited = edge_limit is not None and any(i * o > edge_limit for i, o in zip(layers[:-1], layers[1:]))
+    limited = edge_limit is not None and any(i * o > edge_limit for i, o in pairwise(layers))
     parts = []
     if phase is not None and phase.batch < 2:
         parts.append({"forward": "Forward pass: a = f(z), layer by layer",
@@ -209,7 +212,8 @@ def node_tooltip(l: int, i: int, input_names: Sequence[str], activation_names: S
     each only once the phase's animation (``active``, in layers) has reached it."""
     if l == 0:
         values = node_values(phase)
-        return f"input {input_name(i, input_names)}" + (f"\nx = {number(values[0][i], '.4g')}" if values is not None else "")
+        value = f"\nx = {number(values[0][i], '.4g')}" if values is not None else ""
+        return f"input {input_name(i, input_names)}{value}"
     lines = [f"layer {l}, neuron {i + 1} ({activation_names[l - 1]})", f"b = {number(biases[l - 1][i], '.4g')}"]
     if phase is not None:
         k = phase.shown

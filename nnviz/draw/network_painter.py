@@ -16,6 +16,13 @@ Text comes from ``network_labels`` and is laid out and painted by ``network_text
 QPainter's font (a widget's font when it paints a widget) scaled by ``font_scale``; the
 layout is public as ``text_boxes`` (what is painted, as rectangles tests can check).
 
+Image data (``set_architecture(..., image_shape=(rows, cols))``): the inputs are drawn as
+one image block (``image_layer``: the pixels given to ``set_input_image``, else an empty
+grid) with each input at its pixel's centre, and each first-layer neuron as the image of
+its incoming weights where its node is big enough. A classifier's outputs
+(``class_names``) are named, and while a sample is shown they get probability bars
+(``output_bars``).
+
 Zero is drawn as zero: an edge whose value is 0 (a dead ReLU's gradient, say), a δ of 0
 and a bias of 0 take the neutral ``theme.dim``, never the colour of a sign. An edge the
 phase's animation has not reached yet is drawn alike with all the others not reached,
@@ -33,7 +40,10 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from nnviz.draw import geometry as geo
 from nnviz.draw import network_labels as labels
 from nnviz.draw import network_text as text
+from nnviz.draw import node_marks as marks
+from nnviz.draw import output_bars
 from nnviz.draw.colormaps import diverging_rgba, output_range
+from nnviz.draw.image_layer import TILE_MIN_PX, ImageLayer, paint_tile
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.draw.thumbnails import frame_thumbnails
 from nnviz.engine.activations import get_activation
@@ -41,9 +51,9 @@ from nnviz.engine.layout import ParamLayout
 
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
 ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
-DEAD_MARK = "#b3261e"  # the cross over a dead neuron, in either theme
 ZERO_FRACTION = 1e-9  # an edge value below this fraction of the frame's largest |value| counts as 0
 UNREACHED_WIDTH = 1.0  # px at scale 1: every edge a phase has not reached yet, whatever its value
+IMAGE_MARGIN = 20.0  # px × font scale left of an input image (a column of nodes keeps room for names)
 
 
 def _blend(color: QColor, background: QColor, alpha: float) -> QColor:
@@ -78,13 +88,21 @@ class NetworkPainter:
         self.show_all_edges = show
         self._rebuild_edges()
 
-    def set_architecture(self, layers: Sequence[int], activation_names: Sequence[str],
-                         input_names: Sequence[str]) -> None:
-        """A new network (n_0, …, n_L): zero weights, and no thumbnails, phase or highlight."""
+    def set_architecture(self, layers: Sequence[int], activation_names: Sequence[str], input_names: Sequence[str],
+                         image_shape: tuple[int, int] | None = None,
+                         class_names: Sequence[str] | None = None) -> None:
+        """A new network (n_0, …, n_L): zero weights, and no thumbnails, phase, highlight or
+        input image. ``image_shape`` (rows, cols), rows·cols = n_0: the inputs are an image;
+        ``class_names`` (n_L,): the outputs are these classes. ValueError if they do not fit."""
+        layout_ = geo.layout(tuple(layers), image_shape)
+        if class_names is not None and len(class_names) != layout_.positions[-1].shape[0]:
+            raise ValueError(f"{len(class_names)} class names for {layout_.positions[-1].shape[0]} outputs")
         self.layers = tuple(layers)
         self.activation_names = tuple(activation_names)
         self.input_names = tuple(input_names)
-        self.layout_ = geo.layout(self.layers)
+        self.layout_ = layout_
+        self.image = ImageLayer(layout_.image_shape) if layout_.image_shape is not None else None
+        self.class_names = tuple(str(n) for n in class_names) if class_names is not None else None
         self.param_layout = ParamLayout(self.layers)
         self.weights: list[np.ndarray] = [np.zeros((o, i)) for i, o in zip(self.layers[:-1], self.layers[1:])]
         self.biases: list[np.ndarray] = [np.zeros(o) for o in self.layers[1:]]
@@ -92,14 +110,27 @@ class NetworkPainter:
         self.thumbnails = None  # per layer (inputs first) one QImage per node, or None
         self.phase = None
         self.highlight: tuple = ((), (), ())
-        self._rebuild_edges()
+        self._weights_changed()
 
     def set_weights(self, weights, biases, grad_weights=None) -> None:
         """Per layer: weights (n_out, n_in), biases (n_out,), optional ∂L/∂W like weights."""
         self.weights = [np.array(w) for w in weights]
         self.biases = [np.array(b) for b in biases]
         self.grad_weights = [np.array(g) for g in grad_weights] if grad_weights is not None else None
+        self._weights_changed()
+
+    def _weights_changed(self) -> None:
+        if self.image is not None and self.weights[0].shape == (self.layers[1], self.layers[0]):
+            self.image.set_weights(self.weights[0])
         self._rebuild_edges()
+
+    def set_input_image(self, pixels) -> None:
+        """Image data: the input drawn in the image block, (rows, cols) intensities in [0, 1]
+        (the shown sample's raw pixels), or None for the empty grid. Other data: only None."""
+        if self.image is not None:
+            self.image.set_pixels(pixels)
+        elif pixels is not None:
+            raise ValueError("the inputs are not an image (set_architecture without image_shape)")
 
     def set_dead(self, nodes) -> None:
         """Dead neurons (z ≤ 0 for every training input) as nodes (layer ≥ 1, neuron)."""
@@ -177,10 +208,23 @@ class NetworkPainter:
     def caption(self) -> str:
         return labels.caption(self.phase, self.layers, self.edge_limit())
 
+    def outputs(self) -> output_bars.Outputs | None:
+        """The class names (None without them) with the shown sample's output probabilities
+        once the phase has reached the output layer."""
+        if self.class_names is None:
+            return None
+        ph, last = self.phase, len(self.layers) - 1
+        told = ph is not None and (ph.phase != "forward" or last <= self.active_layer() + labels.REACHED)
+        return output_bars.Outputs(self.class_names, np.asarray(ph.trace.layers[-1].a[ph.shown]) if told else None,
+                                   bars=ph is not None)
+
     def transform(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0)):
         """(s, ox, oy): scene (x, y) is drawn at (ox + s·x, oy + s·y) in ``rect`` (geometry.view_transform)."""
+        fs = self.font_scale
+        left = IMAGE_MARGIN * fs if self.image is not None else None  # no input names left of an image
+        right = output_bars.ROOM_PX * fs if self.class_names is not None else 0.0
         return geo.view_transform(self.layout_.bounds, (rect.x(), rect.y(), rect.width(), rect.height()),
-                                  self.font_scale, zoom, pan)
+                                  fs, zoom, pan, left, right)
 
     # ---- painting ----------------------------------------------------------------------------
 
@@ -197,8 +241,10 @@ class NetworkPainter:
         self._paint_edge_highlights(p, *view)
         self._paint_nodes(p, *view)
         self._paint_node_highlights(p, *view)
-        self._paint_dead(p, *view)
-        text.paint(p, self.text_boxes(rect, zoom, pan, font, p.device()))
+        marks.paint_dead(p, self.theme, self.layout_, self.dead, *view)
+        placed = self.text_layout(rect, zoom, pan, font, p.device())
+        output_bars.paint(p, placed.bars, self.theme)
+        text.paint(p, placed.boxes)
 
     def text_boxes(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0),
                    font: QFont | None = None, device=None) -> list[text.TextBox]:
@@ -206,12 +252,23 @@ class NetworkPainter:
         (kind, rect, text, …), laid out by the code that paints them: each inside ``rect``
         and intersecting no other. ``font``: the base font (the application's by default);
         ``device``: the paint device whose resolution measures it (None: the screen's)."""
+        return self.text_layout(rect, zoom, pan, font, device).boxes
+
+    def text_layout(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0),
+                    font: QFont | None = None, device=None) -> text.TextLayout:
+        """The text boxes and the output bars (``output_bars.OutputBar``, pixels) ``paint``
+        draws into ``rect`` (arguments as ``text_boxes``)."""
         view = self.transform(rect, zoom, pan)
-        titles = [labels.layer_title(l, self.layers, self.activation_names) for l in range(len(self.layers))]
-        names = [labels.input_name(i, self.input_names) for i in range(self.layers[0])] if self.layers[0] <= 16 else []
+        shape = self.layout_.image_shape
+        titles = [labels.layer_title(i, self.layers, self.activation_names, shape) for i in range(len(self.layers))]
+        small = self.layers[0] <= 16 and shape is None
+        names = [labels.input_name(i, self.input_names) for i in range(self.layers[0])] if small else []
+        outputs, values = self.outputs(), self.value_labels()
+        if outputs is not None and outputs.probabilities is not None and self.phase.phase == "forward":
+            values = {node: v for node, v in values.items() if node[0] != len(self.layers) - 1}  # the bars say them
         return text.layout(rect, self.layout_, view, text.Fonts(QFont(font) if font is not None else QFont(), device),
                            self.theme, self.font_scale, titles=titles, input_names=names, caption=self.caption(),
-                           terms=self.term_labels(), values=self.value_labels(), updates=self.update_labels())
+                           terms=self.term_labels(), values=values, updates=self.update_labels(), outputs=outputs)
 
     def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         color = QColor(self.theme.highlight)
@@ -219,19 +276,19 @@ class NetworkPainter:
         for l in self.highlight[2]:
             if 0 <= l < len(self.layers):
                 pos, r = self.layout_.positions[l], self.layout_.radius[l]
-                x = ox + s * pos[0, 0]
+                left, right = ox + s * (pos[:, 0].min() - r), ox + s * (pos[:, 0].max() + r)  # an image is wide
                 top, bottom = oy + s * (pos[:, 1].min() - r), oy + s * (pos[:, 1].max() + r)
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(color)
-                p.drawRoundedRect(QRectF(x - s * r - 14, top - 14, 2 * s * r + 28, bottom - top + 28), 12, 12)
+                p.drawRoundedRect(QRectF(left - 14, top - 14, right - left + 28, bottom - top + 28), 12, 12)
 
     def _paint_edge_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         lay, lines = self.layout_, []
         for l, to, frm in self.highlight[1]:
             if 0 <= l < len(self.layers) - 1 and 0 <= to < self.layers[l + 1] and 0 <= frm < self.layers[l]:
                 (x0, y0), (x1, y1) = lay.positions[l][frm], lay.positions[l + 1][to]
-                lines.append(QLineF(ox + s * (x0 + lay.radius[l]), oy + s * y0,
-                                    ox + s * (x1 - lay.radius[l + 1]), oy + s * y1))
+                lines.append(QLineF(ox + s * (x0 + lay.inset(l)), oy + s * y0,
+                                    ox + s * (x1 - lay.inset(l + 1)), oy + s * y1))
         if lines:
             p.setPen(QPen(QColor(self.theme.highlight), 3.0 * min(max(s, 0.6), 1.6)))
             p.drawLines(lines)
@@ -244,26 +301,6 @@ class NetworkPainter:
                 x, y = self.layout_.positions[l][k]
                 r = self.layout_.radius[l] * s + 7
                 p.drawEllipse(QPointF(ox + s * x, oy + s * y), r, r)
-
-    def _paint_dead(self, p: QPainter, s: float, ox: float, oy: float) -> None:
-        """A dead neuron is greyed out and crossed."""
-        if not self.dead:
-            return
-        grey = QColor(self.theme.dim)
-        grey.setAlphaF(0.85)
-        mark = QPen(QColor(DEAD_MARK), 2.5)
-        for l, k in self.dead:
-            if 0 < l < len(self.layers) and 0 <= k < self.layers[l]:
-                x, y = self.layout_.positions[l][k]
-                r = self.layout_.radius[l] * s
-                cx, cy = ox + s * x, oy + s * y
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(grey)
-                p.drawEllipse(QPointF(cx, cy), r, r)
-                p.setPen(mark)
-                d = r * 0.55
-                p.drawLine(QLineF(cx - d, cy - d, cx + d, cy + d))
-                p.drawLine(QLineF(cx - d, cy + d, cx + d, cy - d))
 
     def _paint_edges(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         es = self.edge_set
@@ -313,16 +350,22 @@ class NetworkPainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_nodes(self, p: QPainter, s: float, ox: float, oy: float) -> None:
-        """Each node: its value's colour during a phase, else its thumbnail, else plain;
-        with its bias (and its δ ring in the backward pass)."""
+        """Each node: its value's colour during a phase, else its thumbnail (image data: the
+        first layer's weight image, where the node is big enough), else plain; with its bias
+        (and its δ ring in the backward pass). Image inputs are one block (``image_layer``)."""
         values = labels.node_values(self.phase)
         active = self.active_layer()
         border = QColor(self.theme.node_border)
         for l, pos in enumerate(self.layout_.positions):
             r = self.layout_.radius[l] * s
+            if l == 0 and self.image is not None:
+                x0, y0, x1, y1 = self.layout_.image_rect
+                self.image.paint_input(p, QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)), self.theme)
+                continue
             xs, ys = ox + s * pos[:, 0], oy + s * pos[:, 1]
             compact = self.layers[l] > geo.BIG_LAYER
             thumbs = self.thumbnails[l] if self.thumbnails else None
+            tiles = self.image.tiles() if self.image is not None and l == 1 and 2 * r >= TILE_MIN_PX else None
             shown = values is not None and (l <= active + labels.REACHED if self.phase.phase == "forward" else True)
             p.setPen(QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5))))
             for i in range(len(xs)):
@@ -344,34 +387,13 @@ class NetworkPainter:
                     p.restore()
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawEllipse(rect)
+                elif tiles:  # the weight image fills the node's square: its corners are pixels too
+                    paint_tile(p, rect, tiles[i], border)
                 else:
                     p.setBrush(QColor(self.theme.node))
                     p.drawEllipse(rect)
                 if l > 0 and not compact:
-                    self._paint_bias(p, xs[i], ys[i], r, self.biases[l - 1][i])
+                    marks.paint_bias(p, self.theme, xs[i], ys[i], r, self.biases[l - 1][i])
             if values is not None and self.phase.phase == "backward" and l > 0 and not compact \
                     and l >= active - labels.REACHED:  # δ rings once the backward pass has reached the layer
-                self._paint_deltas(p, l, xs, ys, r)
-
-    def _paint_bias(self, p: QPainter, x: float, y: float, r: float, b: float) -> None:
-        """The bias as a small square at the node's lower left: colour = sign, size ∝ |b|."""
-        size = max(3.0, r * 0.5 * min(1.0, 0.35 + abs(b)))
-        p.save()
-        p.setPen(QPen(QColor(self.theme.node_border), 0.8))
-        p.setBrush(QColor(self.theme.dim if b == 0 else self.theme.positive if b > 0 else self.theme.negative))
-        p.drawRect(QRectF(x - r * 0.95 - size / 2, y + r * 0.65 - size / 2, size, size))
-        p.restore()
-
-    def _paint_deltas(self, p: QPainter, l: int, xs: np.ndarray, ys: np.ndarray, r: float) -> None:
-        """The shown sample's δ = ∂Lᵢ/∂z of layer l as a ring around each node: colour = sign
-        (neutral for 0), thickness ∝ |δ|."""
-        deltas = self.phase.sample_delta(l - 1)
-        m = max(float(np.abs(deltas).max()), 1e-12)
-        p.save()
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        for k in range(len(xs)):
-            d = deltas[k]
-            color = QColor(self.theme.dim if d == 0 else self.theme.grad_positive if d > 0 else self.theme.grad_negative)
-            p.setPen(QPen(color, 1.0 + 4.0 * abs(d) / m))
-            p.drawEllipse(QPointF(xs[k], ys[k]), r + 4, r + 4)
-        p.restore()
+                marks.paint_deltas(p, self.theme, self.phase.sample_delta(l - 1), xs, ys, r)

@@ -1,16 +1,20 @@
 """The network canvas's text, laid out and painted: layer titles, input names, the weighted
 sums above neurons ("term" labels), the numbers beside nodes ("value" labels), "old → new"
-on edges ("update" labels) and the caption. The strings come from ``network_labels``.
+on edges ("update" labels), the caption, and a classifier's class names and probabilities
+("class" and "probability", beside the output bars of ``output_bars``). The strings come
+from ``network_labels``.
 
-``layout`` turns them into ``TextBox``es (kind, rectangle, text, font, …) and ``paint``
-draws exactly those boxes, so what a test reads (``NetworkPainter.text_boxes``) is what is
-painted. Scene coordinates map to pixels by ``view`` = (s, ox, oy): scene (x, y) is drawn
-at (ox + s·x, oy + s·y); point sizes scale with ``font_scale`` (fs).
+``layout`` turns them into ``TextBox``es (kind, rectangle, text, font, …; ``text_place``)
+and the output bars, and ``paint`` draws exactly those boxes, so what a test reads
+(``NetworkPainter.text_boxes``) is what is painted. Scene coordinates map to pixels by
+``view`` = (s, ox, oy): scene (x, y) is drawn at (ox + s·x, oy + s·y); point sizes scale
+with ``font_scale`` (fs).
 
 Every box is measured with QFontMetricsF, lies inside the canvas rectangle and intersects
-no other box. Boxes are placed one at a time, most important first (caption, titles,
-term labels, input names, value and update labels); each tries its candidates in order
-and takes the first that is inside and free:
+no other box (nor an output bar). Boxes are placed one at a time, most important first
+(caption, titles, term labels, class names, bars and probabilities, input names, value
+and update labels); each tries its candidates in order and takes the first that is
+inside and free:
 
     title   its column's share of the width (between the midpoints to its neighbours,
             minus TITLE_GAP): one line, then two ("Hidden 2" / "4 · relu"), then smaller
@@ -33,19 +37,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QPainter
 
 from nnviz.draw import network_labels as labels
+from nnviz.draw import output_bars
 from nnviz.draw.geometry import Layout
+from nnviz.draw.text_place import MIN_POINTS, PAD, Fonts, Placer, TextBox, sizes
 from nnviz.draw.theme import Theme
 
+__all__ = ["KINDS", "MIN_POINTS", "Fonts", "TextBox", "TextLayout", "layout", "paint"]
+
 EDGE_TEXT_AT = 0.72  # edge labels sit this far along their edge (clear of the crossings at ½)
-MIN_POINTS = 7.0  # no canvas text is smaller than this × font scale (readable from the back row)
 TITLE_POINTS, TERM_POINTS, VALUE_POINTS, UPDATE_POINTS = 9.0, 10.0, 8.5, 7.5  # × font scale
 TITLE_GAP = 8.0  # px between neighbouring titles
-INSET = 2.0  # px every box keeps from the canvas edge
-PAD = 2.0  # px added to a measured text width (antialiased glyph edges)
-KINDS = ("title", "input", "value", "term", "caption", "update")
+KINDS = ("title", "input", "value", "term", "caption", "update", "class", "probability")
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -53,96 +58,29 @@ WRAP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag
 
 
 @dataclass(frozen=True)
-class TextBox:
-    """One piece of text as painted: its kind (one of KINDS), the rectangle it is drawn in
-    (pixels of the canvas), the text (lines joined by "\\n"), font, colour, alignment
-    flags, and the box filled behind it (update labels) or None."""
+class TextLayout:
+    """What ``layout`` placed: the text ``boxes`` and the output ``bars`` (``output_bars.OutputBar``)."""
 
-    kind: str
-    rect: QRectF
-    text: str
-    font: QFont
-    color: QColor
-    flags: int
-    background: QColor | None = None
-
-
-class Fonts:
-    """The base font at any point size and weight, with its metrics, each built once per
-    layout (measuring is most of the cost of text). ``device``: the paint device whose
-    resolution the metrics use (None: the screen's)."""
-
-    def __init__(self, base: QFont, device=None) -> None:
-        self.base, self.device = base, device
-        self._cache: dict[tuple[float, bool], tuple[QFont, QFontMetricsF]] = {}
-
-    def get(self, points: float, bold: bool = False) -> tuple[QFont, QFontMetricsF]:
-        key = (round(points * 4) / 4, bold)  # quarter points: sizes that render alike share metrics
-        if key not in self._cache:
-            font = QFont(self.base)
-            font.setPointSizeF(key[0])
-            font.setBold(bold)
-            metrics = QFontMetricsF(font, self.device) if self.device is not None else QFontMetricsF(font)
-            self._cache[key] = (font, metrics)
-        return self._cache[key]
-
-    def size(self, points: float, lines: Sequence[str], bold: bool = False) -> tuple[float, float]:
-        """(width, height) in pixels of ``lines`` set one under the other."""
-        m = self.get(points, bold)[1]
-        w = max(m.horizontalAdvance(t) for t in lines) + PAD
-        return math.ceil(w), math.ceil(m.height() + (len(lines) - 1) * m.lineSpacing())
-
-
-def sizes(points: float, font_scale: float) -> list[float]:
-    """Point sizes to try, from ``points``·fs down to MIN_POINTS·fs in half points."""
-    top, low = points * font_scale, MIN_POINTS * font_scale
-    n = max(0, math.floor((top - low) / 0.5 + 1e-9))
-    return [top - 0.5 * i for i in range(n + 1)] + ([low] if top - 0.5 * n > low + 1e-9 else [])
-
-
-class Placer:
-    """The boxes placed so far inside ``area``; ``fit`` moves a rectangle inside the area
-    and says whether it is free."""
-
-    def __init__(self, rect: QRectF) -> None:
-        self.area = QRectF(rect).adjusted(INSET, INSET, -INSET, -INSET)
-        self.boxes: list[TextBox] = []
-
-    def inside(self, r: QRectF) -> QRectF | None:
-        """``r`` shifted the least to lie inside the area; None if it is bigger than the area."""
-        a = self.area
-        if r.width() > a.width() or r.height() > a.height():
-            return None
-        dx = max(a.left() - r.left(), 0.0) + min(a.right() - r.right(), 0.0)
-        dy = max(a.top() - r.top(), 0.0) + min(a.bottom() - r.bottom(), 0.0)
-        return r.translated(dx, dy)
-
-    def free(self, r: QRectF) -> bool:
-        return not any(r.intersects(b.rect) for b in self.boxes)
-
-    def fit(self, r: QRectF) -> QRectF | None:
-        """``r`` moved inside the area if it is then free of every placed box, else None."""
-        r = self.inside(r)
-        return r if r is not None and self.free(r) else None
-
-    def add(self, box: TextBox) -> None:
-        self.boxes.append(box)
+    boxes: list[TextBox]
+    bars: list[output_bars.OutputBar]
 
 
 def layout(rect: QRectF, lay: Layout, view, fonts: Fonts, theme: Theme, font_scale: float, *,
            titles: Sequence[str], input_names: Sequence[str], caption: str,
            terms: dict[tuple[int, int], str], values: dict[tuple[int, int], str],
-           updates: dict[tuple[int, int, int], str]) -> list[TextBox]:
-    """Every text box of the canvas in ``rect`` (see the module docstring for the rules)."""
+           updates: dict[tuple[int, int, int], str], outputs: output_bars.Outputs | None = None) -> TextLayout:
+    """Every text box of the canvas in ``rect``, and the output bars when ``outputs`` names
+    the classes (see the module docstring for the rules)."""
     placer = Placer(rect)
     fs = font_scale
     _caption(placer, fonts, caption, QColor(theme.muted), fs)
-    _titles(placer, lay, view, fonts, titles, QColor(theme.text), fs)
+    _titles(placer, lay, view, fonts, titles, QColor(theme.text), fs, reach_right=outputs is not None)
     _node_texts(placer, lay, view, fonts, terms, "term", QColor(theme.highlight), fs)
+    bars = output_bars.place(placer, fonts, lay, view, outputs, theme, fs) if outputs is not None else []
     _input_names(placer, lay, view, fonts, input_names, QColor(theme.text), fs)
     _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs)
     _edge_texts(placer, lay, view, fonts, updates, theme, fs)
-    return placer.boxes
+    return TextLayout(placer.boxes, bars)
 
 
 def paint(p: QPainter, boxes: Sequence[TextBox]) -> None:
@@ -191,18 +129,22 @@ def _title_fit(fonts: Fonts, title: str, width: float, fs: float):
 
 
 def _titles(placer: Placer, lay: Layout, view, fonts: Fonts, titles: Sequence[str], color: QColor,
-            fs: float) -> None:
+            fs: float, reach_right: bool = False) -> None:
     """Each layer's title above the network, centred on its column where it can be, within
     its share of the width: from the midpoint to the left neighbour to the midpoint to the
-    right one, less TITLE_GAP (the first and last reach the canvas edge)."""
+    right one, less TITLE_GAP (the first and last reach the canvas edge). ``reach_right``
+    (output bars): the last share starts at its nodes' left edge, its neighbour's ends there."""
     s, ox, oy = view
     a = placer.area
-    xs = [ox + s * float(pos[0, 0]) for pos in lay.positions]
+    xs = [ox + s * lay.column_x(i) for i in range(len(lay.positions))]
     top = min(float(oy + s * pos[:, 1].min() - s * lay.radius[l]) for l, pos in enumerate(lay.positions))
     last = len(xs) - 1
+    borders = [(xs[i] + xs[i + 1]) / 2 for i in range(last)]  # between the shares of columns i and i + 1
+    if reach_right and last > 0:
+        borders[-1] = max(borders[-1], xs[last] - s * lay.radius[last] - TITLE_GAP / 2)
     for l, (x, title) in enumerate(zip(xs, titles)):
-        lo = a.left() if l == 0 else max(a.left(), (xs[l - 1] + x) / 2 + TITLE_GAP / 2)
-        hi = a.right() if l == last else min(a.right(), (x + xs[l + 1]) / 2 - TITLE_GAP / 2)
+        lo = a.left() if l == 0 else max(a.left(), borders[l - 1] + TITLE_GAP / 2)
+        hi = a.right() if l == last else min(a.right(), borders[l] - TITLE_GAP / 2)
         if not lo <= x <= hi:
             continue  # the column is out of view (zoomed in or panned away)
         fit = _title_fit(fonts, title, hi - lo, fs)
@@ -312,7 +254,7 @@ def _edge_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tup
     layers: dict[int, list[TextBox]] = {}
     for (l, to, frm), text in texts.items():
         (x0, y0), (x1, y1) = lay.positions[l][frm], lay.positions[l + 1][to]
-        x0, x1 = x0 + lay.radius[l], x1 - lay.radius[l + 1]
+        x0, x1 = x0 + lay.inset(l), x1 - lay.inset(l + 1)
         cx, cy = ox + s * (x0 + t * (x1 - x0)), oy + s * (y0 + t * (y1 - y0))
         w, h = fonts.size(font.pointSizeF(), (text,))
         w, h = w + 4, h + 2

@@ -5,7 +5,9 @@ The main window and the exporter both hold a ViewSet and call the same methods
 for a lesson step), so an exported frame is drawn by exactly the code that draws the window.
 
 The data plot shows the 2-D input plane when the raw data is 2-D, and the 1-D line (x
-against the target and the prediction) when the network has one input.
+against the target and the prediction) when the network has one input. Image data (a
+Dataset with an image_shape) has the digit panel (weights, confusion matrix, mistakes) in
+its place, and the canvas draws the input layer as the traced sample's image.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.app.frame import Frame, compute_frame, data_extent, data_row, line_extent
+from nnviz.app.image_views import raw_pixels
 from nnviz.app.history import History
 from nnviz.app.lesson_view import LessonView
 from nnviz.app.problem import NetworkShape
@@ -30,6 +33,7 @@ class ViewSet:
     boundary: object | None = None  # BoundaryPlot (plots may be built later)
     loss: object | None = None  # LossPlot
     activation: object | None = None  # ActivationPlot
+    digits: object | None = None  # DigitPanel: in the data plot's place for image data
     network: Network | None = None  # a display copy: never the trainer's live network
     dataset: object | None = None
     extent: tuple[float, float, float, float] | None = None  # the 2-D input plane shown
@@ -43,9 +47,16 @@ class ViewSet:
     def has_plots(self) -> bool:
         return self.loss is not None
 
-    def set_plots(self, boundary, loss, activation) -> None:
-        self.boundary, self.loss, self.activation = boundary, loss, activation
+    def set_plots(self, boundary, loss, activation, digits=None) -> None:
+        self.boundary, self.loss, self.activation, self.digits = boundary, loss, activation, digits
         self._plotted_problem = ()
+
+    @property
+    def image_shape(self) -> tuple[int, int] | None:
+        """(rows, cols) when the shown data is images that the network takes as its inputs."""
+        data, net = self.dataset, self.network
+        usable = data is not None and net is not None and data.x_train.shape[1] == net.layers[0]
+        return data.image_shape if usable else None
 
     def set_problem(self, shape: NetworkShape, dataset, input_names=None) -> None:
         """A new architecture or dataset: the canvas layout, the data points, the extent."""
@@ -58,7 +69,10 @@ class ViewSet:
         self.extent = data_extent(np.vstack([dataset.raw_train, dataset.raw_test])) if two_d else None
         self.line_extent = self._line_extent(dataset)
         names = input_names or (dataset.feature_names if usable else tuple(f"x{i + 1}" for i in range(layers[0])))
-        self.canvas.set_architecture(layers, activation_names, names)
+        image_shape = dataset.image_shape if usable else None
+        digits = image_shape is not None and dataset.num_classes == layers[-1]  # outputs named 0–9, with bars
+        classes = tuple(f"{k:g}" for k in dataset.class_labels) if digits else None
+        self.canvas.set_architecture(layers, activation_names, names, image_shape=image_shape, class_names=classes)
         self.activation_layer = min(self.activation_layer, len(layers) - 2)
         self._plotted_problem = ()
         self._setup_plots()
@@ -74,7 +88,11 @@ class ViewSet:
             return
         data, plot = self.dataset, self.boundary
         self.line_extent = self._line_extent(data)  # also when a lesson step set the data alone
-        plot.setVisible(self.extent is not None or self.line_extent is not None)
+        images = data is not None and data.image_shape is not None
+        plot.setVisible(not images and (self.extent is not None or self.line_extent is not None))
+        if self.digits is not None:
+            self.digits.setVisible(images)
+            self.digits.set_dataset(data if images else None)
         plot.show_line(self.line_extent is not None)
         plot.set_marker(None)
         plot.line.set_marker(None)
@@ -112,6 +130,8 @@ class ViewSet:
             self.boundary.line.set_prediction(*self.frame.line)
         elif self.frame.field is not None:
             self.boundary.set_field(self.frame.field)
+        if self.digits is not None and self.image_shape is not None:
+            self.digits.set_network(self.network)
         self._show_histogram()
 
     def show_activation(self, layer: int) -> None:
@@ -149,7 +169,16 @@ class ViewSet:
         shown = self.canvas.phase
         same = view is not None and shown is not None and view.phase == shown.phase and view.trace is shown.trace
         self.canvas.set_phase(view, animate=animate and not same)
+        self._show_input_image(view)
         self._ring_sample(view)
+
+    def _show_input_image(self, view: PhaseView | None) -> None:
+        """Image data: the input layer shows the phase's sample as its image (raw intensities)."""
+        shape = self.image_shape
+        if shape is None:
+            return
+        shown = view is not None and view.trace.x.shape[1] == shape[0] * shape[1]
+        self.canvas.set_input_image(raw_pixels(self.dataset, view.trace.x[view.shown]) if shown else None)
 
     def _ring_sample(self, view: PhaseView | None) -> None:
         """Ring the phase's shown sample in the data plot, its target and loss written above
@@ -214,6 +243,7 @@ class ViewSet:
             canvas.set_phase_progress(view.progress)
         else:
             canvas.set_phase(view.phase, animate=animate)
+        self._show_input_image(view.phase)
         return True
 
     def show_history(self, history: History) -> None:

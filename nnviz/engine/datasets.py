@@ -84,9 +84,10 @@ class Dataset:
     raw_names: names of the raw columns (plot axes); class_labels: original label of each class.
     source: how the data was made, so a session file can make it again (read-only mapping):
     {"kind": "builtin", "name", "samples", "noise", "test_fraction", "seed", "features",
-    "standardize"} (make_dataset's arguments) or {"kind": "csv", "name", "text",
-    "test_fraction", "seed", "features", "standardize"} (the CSV file's name and text);
-    None for a Dataset built by hand or from IDX files.
+    "standardize"} (make_dataset's arguments), {"kind": "csv", "name", "text",
+    "test_fraction", "seed", "features", "standardize"} (the CSV file's name and text) or
+    {"kind": "idx", "name" (the images file's absolute path), "test_fraction", "seed",
+    "features", "standardize"}; None for a Dataset built by hand.
     image_shape: (rows, cols) when each input row is an image (rows·cols = d pixels, row by
     row), None otherwise.
     Equality is identity (arrays do not compare as one bool).
@@ -382,5 +383,8 @@ def load_idx_dataset(
 ) -> Dataset:
     """A Dataset from an MNIST-format pair of IDX files (either file named; the other is found
     next to it, see nnviz.engine.idx): intensities = grey level / 255, split as make_dataset's
-    image sets. A session cannot store it (source None): the files may be large."""
-    return _image_dataset(idx_images(path), test_fraction, seed, standardize, None)
+    image sets. Its source names the file ({"kind": "idx", "name": absolute path, …}): a session
+    stores the path, not the images (the files may be large), and reads them again."""
+    fraction = check_real(test_fraction, "test fraction", 0.0, MAX_TEST_FRACTION)
+    source = {"kind": "idx", "name": os.path.abspath(os.fspath(path)), "test_fraction": fraction, "seed": int(seed)}
+    return _image_dataset(idx_images(path), fraction, seed, standardize, source)

@@ -265,6 +265,20 @@ class Network:
             out[start:start + chunk] = self._forward(x[start:start + chunk])[1].a[-1].T
         return out
 
+    def outputs_and_loss(self, x, y) -> tuple[np.ndarray, float]:
+        """(ŷ (B, n_L), mean loss) over x (B, n_0) and targets y (B, n_L) from one forward pass,
+        in chunks like ``predict``: the loss is the chunks' losses weighted by their sizes."""
+        x = self._check_input(x)
+        y = self._check_target(y, x.shape[0])
+        out = np.empty((x.shape[0], self.layers[-1]))
+        total, chunk = 0.0, 4096
+        for start in range(0, x.shape[0], chunk):
+            rows = slice(start, start + chunk)
+            ws = self._forward(x[rows])[1]
+            out[rows] = ws.a[-1].T
+            total += self._loss(y[rows], ws) * ws.batch
+        return out, total / x.shape[0]
+
     def hidden_outputs(self, x) -> list[np.ndarray]:
         """Every non-input layer's activations a⁽ˡ⁾ (B, n_l) for x (B, n_0) (for thumbnails)."""
         _, ws = self._forward(self._check_input(x))

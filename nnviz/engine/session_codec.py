@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from nnviz.engine.datasets import Dataset, load_csv_dataset, make_dataset
+from nnviz.engine.datasets import Dataset, load_csv_dataset, load_idx_dataset, make_dataset
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.layout import ParamLayout
 from nnviz.engine.network import Network, validate_architecture
@@ -67,6 +67,8 @@ def _data_to_dict(dataset: Dataset) -> dict:
               "standardize": source["standardize"]}
     if source["kind"] == "csv":
         return {"kind": "csv", "name": source["name"], "text": source["text"], **common}
+    if source["kind"] == "idx":  # the path: MNIST's images are read again from disk
+        return {"kind": "idx", "name": source["name"], **common}
     return {"kind": "builtin", "name": source["name"], "samples": source["samples"],
             "noise": source["noise"], **common}
 
@@ -156,8 +158,8 @@ def _make_data(data) -> Dataset:
     where = '"data"'
     data = json_object(data, where)
     kind = field(data, "kind", where)
-    if kind not in ("builtin", "csv"):
-        raise NnvizError(f'{where} "kind" must be "builtin" or "csv", not {kind!r}')
+    if kind not in ("builtin", "csv", "idx"):
+        raise NnvizError(f'{where} "kind" must be "builtin", "csv" or "idx", not {kind!r}')
     name = field(data, "name", where)
     if not isinstance(name, str) or not name:
         raise NnvizError(f'{where} "name" must be a non-empty name')
@@ -180,6 +182,11 @@ def _make_data(data) -> Dataset:
             return make_dataset(name, samples=samples, noise=noise, **common)
         except NnvizError as exc:
             raise NnvizError(f"the session's data: {exc}") from None
+    if kind == "idx":
+        try:
+            return load_idx_dataset(name, test_fraction=test_fraction, seed=seed, standardize=standardize)
+        except NnvizError as exc:
+            raise NnvizError(f"the session's MNIST-format data cannot be read again: {exc}") from None
     text = field(data, "text", where)
     if not isinstance(text, str):
         raise NnvizError(f'{where} "text" must be the CSV file\'s text')

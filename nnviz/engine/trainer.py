@@ -273,15 +273,14 @@ class Trainer:
     def evaluate(self) -> tuple[float, float | None, float | None, float | None]:
         """(train loss, test loss, train accuracy, test accuracy) over the whole sets (mean loss)."""
         net = self.network
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y_hat = net.predict(self.x_train)
-            train_loss = self._train_loss()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # one forward pass per set
+            y_hat, train_loss = net.outputs_and_loss(self.x_train, self.y_train)
             train_acc = accuracy(y_hat, self.dataset.y_train) if self.classification else None
             test_loss = test_acc = None
             if len(self.x_test):
-                test_loss = net.loss_value(self.x_test, self.y_test)
+                y_hat, test_loss = net.outputs_and_loss(self.x_test, self.y_test)
                 if self.classification:
-                    test_acc = accuracy(net.predict(self.x_test), self.dataset.y_test)
+                    test_acc = accuracy(y_hat, self.dataset.y_test)
         return train_loss, test_loss, train_acc, test_acc
 
     def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None) -> Snapshot:

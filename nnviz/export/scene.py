@@ -72,16 +72,21 @@ class ExportScene(QWidget):
                     plot.hide()
         if layout == "full":
             from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
+            from nnviz.draw.plots.digit_panel import DigitPanel
 
             column = QVBoxLayout()
             column.setContentsMargins(4, 4, 4, 4)
             look = theme_named(theme)
             plots = (BoundaryPlot(theme=look), LossPlot(theme=look), ActivationPlot(theme=look))
-            for plot in plots:  # a frame has a fixed size: the stretches share it, no minimum squeezes the canvas
+            digits = DigitPanel(look)  # image data: in the boundary plot's place (the ViewSet shows one)
+            digits.hide()
+            for plot in (*plots, digits):  # a frame has a fixed size: the stretches share it, no minimum squeezes the canvas
                 plot.setMinimumSize(1, 1)
-            for plot, stretch in zip(plots, (4, 4, 4)):
-                column.addWidget(plot, stretch)
-            self.views.set_plots(*plots)
+            column.addWidget(plots[0], 4)
+            column.addWidget(digits, 4)
+            for plot in plots[1:]:
+                column.addWidget(plot, 4)
+            self.views.set_plots(*plots, digits)
             plots[1].log_checkbox.hide()  # a control, not part of the picture
             outer.addLayout(column, 3)
         self._style(theme)

@@ -17,6 +17,7 @@ from nnviz.app.problem import NetworkShape, Problem
 from nnviz.app.stepping import one_step_phases
 from nnviz.app.training import build_trainer, check_inputs, problem_for_network, snapshot_parts
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.idx import is_idx_name
 from nnviz.engine.model_io import load_model
 from nnviz.engine.network import PHASES
 from nnviz.engine.trainer import Trainer
@@ -55,7 +56,9 @@ def build_training(spec: ExportSpec) -> Trainer:
     """The trainer an export runs: the problem (and dataset override), or a model file on it
     (opened as the app opens it: app.training)."""
     problem = spec.problem or Problem()
-    if spec.dataset:
+    if spec.dataset and is_idx_name(spec.dataset):  # MNIST-format files, as the app imports them
+        problem = replace(problem, dataset="idx", data_path=spec.dataset)
+    elif spec.dataset:
         problem = replace(problem, dataset=spec.dataset)
     if spec.source != "model":
         return build_trainer(problem)

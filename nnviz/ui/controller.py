@@ -141,6 +141,20 @@ class SessionController(Rewind, QObject):
             self._build()
             raise
 
+    def import_idx(self, path: str) -> None:
+        """Train on MNIST-format files (``path``: the images or the labels file; the other is
+        found beside it), half held out for testing; a bad file changes nothing (NnvizError)."""
+        old = self.problem
+        self.pause()
+        self.problem = replace(self.problem, dataset="idx", data_path=str(path), test_fraction=0.5)
+        self.model_path = None
+        try:
+            self._build()
+        except NnvizError:
+            self.problem = old
+            self._build()
+            raise
+
     def save_session(self, path) -> None:
         """Everything, to continue later exactly where training stands (see docs/session-format.md)."""
         from nnviz.engine.session import save_session
@@ -307,6 +321,14 @@ class SessionController(Rewind, QObject):
         whole batch's ∂L/∂w); phaseChanged tells the views. Nothing without a phase."""
         if self.stepper.select_sample(sample):
             self.phaseChanged.emit(self.stepper.phase)
+
+    def trace_sample(self, x: np.ndarray, y: np.ndarray | None = None) -> None:
+        """Make the input row ``x`` (d,) the traced sample at the current weights (a gallery
+        image, the drawing pad): its forward pass, and with a target ``y`` (n_out,) its δ.
+        Pauses; trains nothing; the next Step goes on with the run's own next step."""
+        self.pause()
+        shown = self.snapshot.params if self.timeline.cursor is not None else None  # a recorded frame's weights
+        self.phaseChanged.emit(self.stepper.inspect(x, y, shown))
 
     # ---- editing -------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ user edits emit ``problemEdited(Problem)``; the controller decides what that mea
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.activations import HIDDEN_ACTIVATIONS
-from nnviz.engine.datasets import DATASET_NAMES, FEATURE_NAMES
+from nnviz.engine.datasets import BUILTIN_NAMES, FEATURE_NAMES, IMAGE_SET_NAMES
 from nnviz.engine.initializers import INITIALIZERS
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.optimizers import OPTIMIZERS
@@ -26,6 +27,7 @@ DATASET_LABELS = {
     "lecture": "Lecture table (IQ, hours)", "xor": "XOR", "circles": "Circles", "gaussians": "Two gaussians",
     "spiral": "Spiral", "moons": "Moons", "blobs": "3 blobs (3 classes)",
     "regression_plane": "Regression: plane", "regression_gaussians": "Regression: gaussians",
+    "digits": "Handwritten digits (8×8)",
 }
 GRANULARITY_LABELS = {"phase": "one phase", "sample": "one sample", "batch": "one mini-batch", "epoch": "one epoch"}
 COMBO_CHARS = 10  # a combo box may shrink to this many characters (a long entry is elided): the panel stays narrow
@@ -103,7 +105,7 @@ class ControlPanel(QWidget):
 
         data = QGroupBox("Data")
         form = QFormLayout(data)
-        self.dataset = _combo(DATASET_NAMES, DATASET_LABELS)
+        self.dataset = _combo(BUILTIN_NAMES, DATASET_LABELS)
         form.addRow("Dataset", self.dataset)
         self.noise = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=1.0, singleStep=0.05)
         form.addRow("Noise", self.noise)
@@ -164,11 +166,15 @@ class ControlPanel(QWidget):
         self._filling = True
         try:
             self._problem = problem
-            if problem.dataset == "csv":  # an imported file: one entry named after it
-                i = self.dataset.findData("csv")
-                label = f"CSV: {problem.csv_name}"
-                self.dataset.addItem(label, "csv") if i < 0 else self.dataset.setItemText(i, label)
+            if problem.dataset in ("csv", "idx"):  # an imported file: one entry named after it
+                i = self.dataset.findData(problem.dataset)
+                label = (f"CSV: {problem.csv_name}" if problem.dataset == "csv"
+                         else f"MNIST: {Path(problem.data_path).name}")
+                self.dataset.addItem(label, problem.dataset) if i < 0 else self.dataset.setItemText(i, label)
             _select(self.dataset, problem.dataset)
+            images = problem.dataset == "idx" or problem.dataset in IMAGE_SET_NAMES
+            for widget in (self.noise, self.samples, *self.feature_boxes.values()):
+                widget.setEnabled(not images)  # image data: every image, its pixels as the inputs
             self.noise.setValue(problem.noise)
             self.test_fraction.setValue(problem.test_fraction)
             self.samples.setValue(problem.samples)

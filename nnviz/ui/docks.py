@@ -1,6 +1,6 @@
 """The teaching instruments as dock widgets, tabbed together below the network.
 
-Hidden at first; the Instruments menu (Ctrl+1 … Ctrl+6) shows them. Each panel is fed
+Hidden at first; the Instruments menu (Ctrl+1 … Ctrl+7) shows them. Each panel is fed
 by the controller's frozen snapshots (instruments.source.SnapshotSource), like the views.
 
 Ctrl+N (or its menu entry) brings panel N to the front: a hidden panel is shown, a panel
@@ -33,6 +33,7 @@ PANELS = (  # key, title, shortcut
     ("init_lab", "Initialization lab", "Ctrl+4"),
     ("optimizers", "Optimizers", "Ctrl+5"),
     ("losses", "Loss functions", "Ctrl+6"),
+    ("drawing_pad", "Drawing pad", "Ctrl+7"),
 )
 
 
@@ -40,6 +41,7 @@ def _make_panel(key: str, controller: SnapshotSource, canvas: NetworkCanvas, the
     # imported here: the panels load pyqtgraph, which the window's first paint must not wait for
     from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel
     from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel
+    from nnviz.ui.instruments.drawing_pad_panel import DrawingPadPanel
     from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel
     from nnviz.ui.instruments.init_lab_panel import InitLabPanel
     from nnviz.ui.instruments.loss_panel import LossPanel
@@ -49,6 +51,10 @@ def _make_panel(key: str, controller: SnapshotSource, canvas: NetworkCanvas, the
         return ChainRulePanel(controller=controller, canvas=canvas, theme=theme)
     if key == "dead_neurons":
         return DeadNeuronPanel(controller=controller, canvas=canvas, theme=theme)
+    if key == "drawing_pad":  # what is drawn is traced through the network as it is drawn
+        panel = DrawingPadPanel(controller=controller, theme=theme)
+        panel.drawn.connect(lambda x: controller.trace_sample(x, None))
+        return panel
     kinds = {"gradient_flow": GradientFlowPanel, "init_lab": InitLabPanel, "optimizers": OptimizerPanel,
              "losses": LossPanel}
     return kinds[key](controller=controller, theme=theme)

@@ -95,10 +95,14 @@ def guide_sections() -> tuple[tuple[str, str], ...]:
         ("Right: the plots", (
             "The decision boundary with the training points (filled) and test points (ringed); the train "
             f"and test loss and accuracy, on a log axis with <b>Log-scale loss</b>{_k('log_scale')}; the "
-            "activation function of a chosen layer with a histogram of its inputs z.")),
+            "activation function of a chosen layer with a histogram of its inputs z. For images "
+            "(Dataset → digits, or MNIST files through File → Import data…) the decision boundary gives "
+            "way to each first-layer neuron's weights as an image, the confusion matrix and the "
+            "misclassified images: click one to trace it through the network.")),
         ("Below: the instruments", (
             f"The Instruments menu ({first} … {last}) opens the chain rule, gradient flow, dead neurons, "
-            "initialization lab, optimizers and loss functions; the key brings its tab to the front, and "
+            "initialization lab, optimizers, loss functions and the drawing pad (draw a digit, see the "
+            "network read it); the key brings its tab to the front, and "
             "hides it when it is in front.")),
         ("In the lecture hall", (
             f"<b>Presentation scale</b>{_k('presentation')} makes text and lines large enough for a "

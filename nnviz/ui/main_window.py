@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.frames_painted = 0
         self._plots_shown_at = 0.0
         self._base_point_size = QApplication.font().pointSizeF()
-        self.boundary_plot = self.loss_plot = self.activation_plot = None
+        self.boundary_plot = self.loss_plot = self.activation_plot = self.digit_panel = None
 
         self.actions_ = build_actions(self, self._callbacks())
         build_menus(self)
@@ -129,26 +129,32 @@ class MainWindow(QMainWindow):
         import superqt.utils  # noqa: F401 - warm the training worker's import before Play is pressed
 
         from nnviz.draw.plots import ActivationPlot, BoundaryPlot, LossPlot
+        from nnviz.draw.plots.digit_panel import DigitPanel
 
         theme = self.theme
         self.boundary_plot = BoundaryPlot(theme=theme)
+        self.digit_panel = DigitPanel(theme)
+        self.digit_panel.set_live(True)  # a big set's confusion matrix does not hold up training
+        self.digit_panel.hide()  # image data only: it takes the data plot's place
+        self.digit_panel.sampleChosen.connect(self.trace_chosen_image)
         self.loss_plot = LossPlot(theme=theme)
         self.activation_plot = ActivationPlot(theme=theme)
         layout = self.plots_layout
         layout.addWidget(self.boundary_plot, 4)
+        layout.addWidget(self.digit_panel, 4)
         layout.addWidget(self.loss_plot, 5)
         row = QHBoxLayout()
         row.addWidget(QLabel("Activation of"))
         row.addWidget(self.activation_layer, 1)
         layout.addLayout(row)
         layout.addWidget(self.activation_plot, 4)
-        for plot in (self.boundary_plot, self.activation_plot):  # the instrument docks never squash a plot
+        for plot in (self.boundary_plot, self.activation_plot, self.digit_panel):  # the docks never squash a plot
             plot.setMinimumSize(*PLOT_MIN_SIZE)
         self.loss_plot.setMinimumSize(PLOT_MIN_SIZE[0], LOSS_MIN_HEIGHT)
         self._scale_plots()
         self.loss_plot.set_log_scale(self.actions_["log_scale"].isChecked())
         self.loss_plot.logScaleChanged.connect(self.actions_["log_scale"].setChecked)
-        self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot)
+        self.views.set_plots(self.boundary_plot, self.loss_plot, self.activation_plot, self.digit_panel)
         self.docks.build(self.controller, theme, self.instruments_menu)
         self.docks.panels["dead_neurons"].problemRequested.connect(self.controller.set_problem)  # leaky ReLU
         state = self.settings.get("window_state")
@@ -242,6 +248,15 @@ class MainWindow(QMainWindow):
         if not self.lessons.active:
             self.views.show_phase(view)  # the canvas, and the sample ringed in the data plot
 
+    def trace_chosen_image(self, index: int) -> None:
+        """A gallery image was clicked: it becomes the traced sample (forward pass and δ). Not
+        in a lesson: the panel shows the lesson's network there, not the session's."""
+        if self.lessons.active:
+            return
+        c, part = self.controller, self.digit_panel.mistake_part
+        x = c.dataset.x_test if part == "test" else c.dataset.x_train
+        c.trace_sample(x[index], c.dataset.targets(part, c.network.layers[-1])[index])
+
     def _on_diverged(self, reason: str) -> None:
         self.banner.setText(f"⚠ {reason[0].upper()}{reason[1:]}. Lower it and press Reset (Ctrl+R).")
         self.banner.show()
@@ -305,7 +320,7 @@ class MainWindow(QMainWindow):
         theme = theme_named(name)
         apply_palette(theme)
         self.canvas.set_theme(theme)
-        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot):
+        for plot in (self.boundary_plot, self.loss_plot, self.activation_plot, self.digit_panel):
             if plot is not None:
                 plot.set_theme(theme)
         self.docks.set_theme(theme)

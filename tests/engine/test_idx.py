@@ -76,7 +76,26 @@ def test_dataset_of_a_pair(tmp_path):
     y = np.concatenate([ds.y_train, ds.y_test])
     order = np.argsort(y)  # labels 0..9 are distinct here: they say which image each row is
     assert np.array_equal(x[order], images.reshape(10, 12)[np.argsort(labels)] / 255.0)
-    assert ds.source is None  # a session cannot store the files
+    assert ds.source["kind"] == "idx" and ds.source["name"] == str(path.resolve())  # a session stores the path
+
+
+def test_a_session_stores_the_path_and_reads_the_files_again(tmp_path):
+    from nnviz.engine.network import Network
+    from nnviz.engine.session import load_session, save_session
+    from nnviz.engine.trainer import TrainConfig, Trainer
+
+    images, labels = sample(n=20, seed=3)
+    path = write_pair(tmp_path, images, labels, gz=True)
+    ds = load_idx_dataset(path, test_fraction=0.25, seed=4, standardize=True)
+    net = Network([12, 3, 10], ["tanh", "softmax"], "ce")
+    net.initialize("xavier", np.random.default_rng(0))
+    save_session(tmp_path / "s.nnviz", Trainer(net, ds, TrainConfig(learning_rate=0.1, batch_size=4), seed=0))
+    again = load_session(tmp_path / "s.nnviz").trainer.dataset
+    assert again.image_shape == (3, 4) and again.source == ds.source
+    assert np.array_equal(again.x_train, ds.x_train) and np.array_equal(again.y_test, ds.y_test)
+    path.unlink()  # the images are gone: one message naming the file
+    with pytest.raises(NnvizError, match="MNIST-format data cannot be read again.*train-images-idx3-ubyte.gz"):
+        load_session(tmp_path / "s.nnviz")
 
 
 def test_dataset_standardized(tmp_path):

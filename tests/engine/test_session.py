@@ -484,7 +484,7 @@ CORRUPTIONS = [
     ("config.optimizer", "adamw", "unknown optimizer 'adamw'"),
     ("config.schedule_gamma", DELETE, '"config" has no "schedule_gamma" field'),
     ("config.momentum", 0.9, '"config" has an unknown setting "momentum"'),
-    ("data.kind", "sql", '"data" "kind" must be "builtin" or "csv"'),
+    ("data.kind", "sql", '"data" "kind" must be "builtin", "csv" or "idx"'),
     ("data.name", "checkerboard", "the session's data: unknown dataset 'checkerboard'"),
     ("data.samples", 10**9, "the session's data: samples must be a whole number from 2 to 100000"),
     ("data.samples", DELETE, '"data" has no "samples" field'),

@@ -271,7 +271,7 @@ def test_change_hidden_adds_and_removes_layers(make_controller, qtbot):
     wait_for_step(qtbot, c, 2)
     assert tuple(c.snapshot.layers) == (2, 6, 3, 1)
     c.pause()
-    for bad in ((0,), (65,), (1,) * 7):
+    for bad in ((0,), (129,), (1,) * 7):
         with pytest.raises(NnvizError):
             c.change_hidden(bad)
     assert c.network.layers == (2, 6, 3, 1)

@@ -1,4 +1,4 @@
-"""The instrument docks in the real window: Ctrl+1 … Ctrl+6 bring a panel's tab to the front,
+"""The instrument docks in the real window: Ctrl+1 … Ctrl+7 bring a panel's tab to the front,
 opening them never squashes the plots, and gradient flow explains exactly-zero gradients."""
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def test_the_guide_explains_the_window_with_its_keys(window, qtbot):
         for heading in ("Where to begin", "Left: the controls", "Centre: the network", "Right: the plots",
                         "Below: the instruments", "Slow down and look back", "In the lecture hall"):
             assert heading in text
-        for phrase in ("Play (Space)", "Step (Right)", "Lessons", "Presentation scale (Ctrl+P)", "Ctrl+1 … Ctrl+6",
+        for phrase in ("Play (Space)", "Step (Right)", "Lessons", "Presentation scale (Ctrl+P)", "Ctrl+1 … Ctrl+7",
                        "one phase", "Speed", "Timeline"):
             assert phrase in text, phrase
     finally:

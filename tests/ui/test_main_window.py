@@ -208,12 +208,12 @@ def test_add_and_remove_layers_while_training(window, qtbot, dialogs):
 
 def test_too_many_neurons_shows_one_warning(window, dialogs):
     c = window.controller
-    c.change_hidden((64,))
+    c.change_hidden((128,))
     window.edit_hidden(+1, 0)
-    assert len(dialogs) == 1 and "1 to 64 neurons" in dialogs[0]
-    assert c.network.layers == (2, 64, 1)
+    assert len(dialogs) == 1 and "1 to 128 neurons" in dialogs[0]
+    assert c.network.layers == (2, 128, 1)
     window.edit_hidden(-1, 0)
-    assert c.network.layers == (2, 63, 1) and len(dialogs) == 1
+    assert c.network.layers == (2, 127, 1) and len(dialogs) == 1
 
 
 def test_switching_datasets_and_activations_rebuilds_the_network(window, dialogs):

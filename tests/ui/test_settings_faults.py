@@ -108,7 +108,7 @@ def test_a_malformed_autosave_is_set_aside_with_a_message(new_window, changes, c
 
 @pytest.mark.parametrize("changes, message", [
     ({"hidden": 5}, '"hidden" must be a list'),
-    ({"hidden": [4096] * 60}, "hidden layers need 1 to 64 neurons"),
+    ({"hidden": [4096] * 60}, "hidden layers need 1 to 128 neurons"),
     ({"activation": "bogus"}, "hidden activation 'bogus' is unknown"),
     ({"dataset": "nope"}, "dataset 'nope' is unknown"),
     ({"samples": -5}, '"samples" must be from 2 to 100000'),

@@ -1,0 +1,69 @@
+"""Image data in the real window: the digit panel in the data plot's place, a clicked
+mistake traced through the network, the drawing pad feeding the canvas."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+
+from nnviz.app.image_views import raw_pixels
+from nnviz.engine.trainer import TrainConfig
+
+
+def use_digits(window, hidden=(16,)):
+    c = window.controller
+    c.set_problem(replace(c.problem, dataset="digits", hidden=hidden, activation="relu",
+                          train=TrainConfig(learning_rate=0.1, batch_size=32)))
+    return c
+
+
+def test_digits_swap_the_boundary_plot_for_the_digit_panel_and_back(window, qtbot):
+    c = use_digits(window)
+    assert c.network.layers == (64, 16, 10) and c.network.activation_names[-1] == "softmax"
+    qtbot.waitUntil(lambda: window.digit_panel.isVisible())
+    assert not window.boundary_plot.isVisible()
+    assert window.canvas.painter.image.shape == (8, 8) and window.canvas.painter.image.pixels is None
+    assert window.canvas.class_names == tuple(str(k) for k in range(10))
+    c.set_problem(replace(c.problem, dataset="circles", hidden=(4,)))
+    qtbot.waitUntil(lambda: window.boundary_plot.isVisible())
+    assert not window.digit_panel.isVisible() and window.canvas.class_names is None
+    assert window.canvas.painter.image is None
+
+
+def test_a_clicked_mistake_is_traced_with_its_target(window, qtbot):
+    c = use_digits(window)
+    c.trainer.train_epochs(1)
+    c.set_granularity("batch")
+    window.digit_panel.set_view("mistakes")
+    gallery = window.digit_panel.mistake_gallery
+    qtbot.waitUntil(lambda: bool(gallery.image_rects()))
+    index, rect = next(iter(gallery.image_rects().items()))
+    qtbot.mouseClick(gallery, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    view = c.phase
+    assert view is not None and view.phase == "backward" and view.batch == 1
+    assert np.array_equal(view.trace.x[0], c.dataset.x_test[index])
+    assert view.sample_target == int(c.dataset.y_test[index])
+    shown = window.canvas.painter.image.pixels
+    assert np.array_equal(shown, raw_pixels(c.dataset, c.dataset.x_test[index]))
+    step = c.trainer.step
+    c.step()  # the run's own next step: the next mini-batch trained, not the inspected image
+    assert c.trainer.step == step + 1 and c.phase.batch == 32
+
+
+def test_the_drawing_pad_traces_what_is_drawn(window, qtbot):
+    c = use_digits(window)
+    window.docks.show_panel("drawing_pad")
+    panel = window.docks.panels["drawing_pad"]
+    side = panel.pad.pad_rect()
+    points = [panel.pad.to_pad(QPointF(side.center().x(), side.top() + side.height() * t))
+              for t in np.linspace(0.2, 0.8, 12)]
+    with qtbot.waitSignal(panel.drawn, timeout=5000):
+        panel.pad.stroke([(p.x(), p.y()) for p in points])
+    qtbot.waitUntil(lambda: c.phase is not None)
+    view = c.phase
+    assert view.phase == "forward" and view.trace.y is None
+    assert np.allclose(view.trace.x[0], panel.input_x)
+    assert np.allclose(view.trace.layers[-1].a[0], c.network.predict(panel.input_x[None, :])[0])
+    assert window.canvas.painter.image.pixels is not None and window.canvas.painter.image.pixels.max() > 0
