@@ -101,6 +101,20 @@ class Problem:
         network.initialize(self.init, np.random.default_rng(self.seed))
         return network
 
+    def only_loss_differs(self, other: Problem) -> bool:
+        """True when going from ``other`` to self changes the loss and nothing else that needs
+        new data or a new network: the weights can stay (an opened model keeps them)."""
+        return self.loss != other.loss and all(
+            getattr(self, f) == getattr(other, f) for f in (*DATA_FIELDS, *NETWORK_FIELDS) if f != "loss")
+
+    def with_own_loss(self, network: Network, dataset: Dataset) -> Network:
+        """A copy of ``network``, same weights, trained on this problem's loss (as the output
+        head rule resolves it for the dataset's task and the network's output activation)."""
+        head = output_head(dataset.task, dataset.num_classes, network.activation_names[-1], self.loss)
+        copy = Network(network.layers, network.activation_names, head.loss)
+        copy.set_params(network.params)
+        return copy
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["features"] = list(self.features)

@@ -105,9 +105,11 @@ class SessionController(Rewind, QObject):
         self.pause()
         old = self.problem
         self.problem = problem
-        self.model_path = None  # the network is no longer the one from the file
+        kept = problem.with_own_loss(self.network, self.dataset) if problem.only_loss_differs(old) else None
+        if kept is None:
+            self.model_path = None  # the network is no longer the one from the file
         try:
-            self._build()
+            self._build(kept)  # a new loss alone keeps the weights (an opened model's too)
         except NnvizError as exc:
             self.problem = old
             self._build()

@@ -479,3 +479,15 @@ def test_the_sample_selector_changes_the_nodes_and_the_ring_not_the_edges(window
     c.step()  # a plain mini-batch step follows no sample: nothing to pick, nothing ringed
     assert c.phase is not None and not c.phase.traced
     assert not spin.isEnabled() and window.boundary_plot.marker() == (None, "")
+
+
+def test_a_new_loss_alone_keeps_the_weights(make_controller):
+    """An opened model's loss is chosen from its output; changing it must not re-initialize."""
+    c = make_controller()
+    assert c.problem.loss == "bce" and c.network.loss_name == "bce"
+    c.trainer.train_epochs(2)
+    trained = c.network.params.copy()
+    c.set_problem(replace(c.problem, loss="mse"))
+    assert c.network.loss_name == "mse" and np.array_equal(c.network.params, trained)
+    c.set_problem(replace(c.problem, loss="bce", seed=c.problem.seed + 1))  # with another change: a new network
+    assert c.network.loss_name == "bce" and not np.array_equal(c.network.params, trained)
