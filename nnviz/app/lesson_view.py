@@ -35,7 +35,7 @@ import numpy as np
 from nnviz.app.problem import NetworkShape
 from nnviz.app.stepping import PhaseView
 from nnviz.engine.datasets import Dataset
-from nnviz.lessons.model import Expectation, Highlight, Lesson, Step
+from nnviz.lessons.model import DIGIT_PANELS, Expectation, Highlight, Lesson, Step
 from nnviz.lessons.player import LessonPlayer, LessonState
 
 #: Quantities the forward pass writes on the canvas (a = f(z), z term by term).
@@ -57,6 +57,8 @@ class LessonView:
     about). history: loss per epoch of the step's training; compare: optimizer → loss curve;
     sample_z: the traced sample's first-layer z (the activation plot's histogram when there
     is no dataset). hidden: part of the step is held back until its question is answered.
+    digit_view: what the digit panel (image data's views) shows: the last of its views a
+    step up to this one names as its ``panel`` (its first, "weights", before any does).
     """
 
     index: int
@@ -72,6 +74,7 @@ class LessonView:
     sample_z: np.ndarray | None = None
     hidden: bool = False
     caption: str = ""
+    digit_view: str = DIGIT_PANELS[0]
 
 
 def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> LessonView:
@@ -80,9 +83,11 @@ def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> Less
     step = player.lesson.steps[index]
     state = player.state(index)
     net = state.network
+    digit_view = next((s.panel for s in reversed(player.lesson.steps[:index + 1]) if s.panel in DIGIT_PANELS),
+                      DIGIT_PANELS[0])  # kept by the following steps, as everything a step sets
     if net is None:
         caption = NO_NETWORK if state.dataset is None else NO_NETWORK_DATA
-        return LessonView(index, dataset=state.dataset, panel=step.panel, caption=caption)
+        return LessonView(index, dataset=state.dataset, panel=step.panel, caption=caption, digit_view=digit_view)
     asking = step.ask is not None and not answered
     before_training = asking and state.untrained is not None
     own = (step.ask.check,) if asking and step.ask.check is not None else ()
@@ -95,7 +100,7 @@ def lesson_view(player: LessonPlayer, index: int, answered: bool = True) -> Less
         highlight=step.highlight, panel=step.panel, phase=phase, progress=progress,
         history=None if before_training else state.history, compare={} if before_training else dict(state.compare),
         sample_z=state.trace.layers[0].z.ravel() if state.trace is not None and not hidden else None,
-        hidden=hidden)
+        hidden=hidden, digit_view=digit_view)
 
 
 def asked_later(player: LessonPlayer, index: int) -> tuple[Expectation, ...]:
@@ -107,7 +112,8 @@ def asked_later(player: LessonPlayer, index: int) -> tuple[Expectation, ...]:
         return ()
     for j in range(index + 1, len(player.lesson.steps)):
         step = player.lesson.steps[j]
-        if any((step.network, step.dataset, step.sample, step.target, step.weights, step.train, step.compare)):
+        if any((step.network, step.dataset, step.sample, step.target, step.sample_image, step.weights, step.train,
+                step.compare)):
             break
         if not _same_trace(player.state(j).trace, trace):
             break

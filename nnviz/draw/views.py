@@ -219,6 +219,8 @@ class ViewSet:
                 self.extent = data_extent(np.vstack([data.raw_train, data.raw_test])) if two_d else None
                 self._setup_plots()  # the data points alone
                 self.boundary.clear_field()
+                if self.digits is not None:
+                    self.digits.set_network(None)  # no network yet: no earlier step's weights
                 self.loss.setVisible(False)
                 self.activation.setVisible(False)
             return False

@@ -127,6 +127,8 @@ def lesson_frames(spec: ExportSpec, scene):
         scene.set_lesson_text(*step_markdown(lesson, i))
         view = lesson_view(player, i)  # answered: the step's whole result
         shown = scene.views.show_lesson_state(view, animate=False)
+        if scene.views.digits is not None:  # image data: the step's view of the digit panel
+            scene.views.digits.set_view(view.digit_view)
         scene.set_caption("" if shown else view.caption)  # a step with no network yet says so
         for k in range(n):
             if shown and view.phase is not None:

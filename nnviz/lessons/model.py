@@ -17,14 +17,18 @@ from nnviz.engine.errors import NnvizError
 from nnviz.engine.files import read_text
 from nnviz.engine.network import PHASES
 from nnviz.lessons.answers import giveaway
+from nnviz.lessons.data_spec import DatasetSpec, SampleImage, parse_dataset, parse_sample_image
 from nnviz.lessons.fields import (
     LessonError, Where, check_keys, finite_nested, finite_numbers, get_field, is_number, is_whole, whole_numbers,
 )
 
-__all__ = ["DEFAULT_TOLERANCE", "PANELS", "CompareSpec", "DatasetSpec", "Expectation", "Highlight", "Lesson",
-           "LessonError", "NetworkSpec", "Question", "Step", "TrainSpec", "load_lesson_file", "parse_lesson"]
+__all__ = ["DEFAULT_TOLERANCE", "DIGIT_PANELS", "PANELS", "CompareSpec", "DatasetSpec", "Expectation", "Highlight",
+           "Lesson", "LessonError", "NetworkSpec", "Question", "SampleImage", "Step", "TrainSpec", "load_lesson_file",
+           "parse_lesson"]
 
-PANELS = ("network", "activation", "loss", "boundary", "chain_rule")
+#: The image data's views (the digit panel's, in its place of the boundary plot).
+DIGIT_PANELS = ("weights", "confusion", "mistakes")
+PANELS = ("network", "activation", "loss", "boundary", "chain_rule", *DIGIT_PANELS)
 #: Numbers a step may check against the engine (see nnviz.lessons.quantities).
 DEFAULT_TOLERANCE = 5e-4
 
@@ -41,17 +45,6 @@ class NetworkSpec:
     biases: tuple | None = None  # per layer: (out,)
     init: str = "xavier"
     seed: int = 0
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    name: str
-    samples: int = 200
-    noise: float = 0.0
-    test_fraction: float = 0.5
-    seed: int = 0
-    features: tuple[str, ...] = ("x1", "x2")
-    standardize: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +74,8 @@ class CompareSpec:
 class Expectation:
     """A number the engine must produce at this step: ``value`` ± ``tolerance``, or within
     [``minimum``, ``maximum``]. Layers count from 1 (the first non-input layer); neurons
-    and inputs from 1; the default is the output layer's first neuron."""
+    and inputs from 1; the default is the output layer's first neuron. ``true`` and
+    ``predicted`` are the classes (from 0) of a confusion matrix cell."""
 
     quantity: str
     value: float | None = None
@@ -93,6 +87,8 @@ class Expectation:
     input: int = 1
     optimizer: str | None = None
     sample: int = 1
+    true: int | None = None
+    predicted: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +126,7 @@ class Step:
     dataset: DatasetSpec | None = None
     sample: tuple[float, ...] | None = None
     target: tuple[float, ...] | None = None
+    sample_image: SampleImage | None = None  # an image of the dataset as the sample, its class the target
     weights: tuple = ()  # (layer, to, from, value) edits of single weights (from 0 = bias)
     phase: str | None = None
     learning_rate: float | None = None  # for the "update" phase (kept for later steps)
@@ -176,21 +173,6 @@ def _network(table, where: Where) -> NetworkSpec:
                        get_field(table, "seed", int, where, p, 0))
 
 
-def _dataset(value, where: Where) -> DatasetSpec:
-    if isinstance(value, str):
-        return DatasetSpec(value)
-    if not isinstance(value, dict):
-        where.fail("dataset", "must be a name or a table")
-    p = "dataset."
-    check_keys(value, {"name", "samples", "noise", "test_fraction", "seed", "features", "standardize"}, where, p)
-    features = get_field(value, "features", list, where, p, ["x1", "x2"])
-    return DatasetSpec(get_field(value, "name", str, where, p, required=True),
-                       get_field(value, "samples", int, where, p, 200), get_field(value, "noise", float, where, p, 0.0),
-                       get_field(value, "test_fraction", float, where, p, 0.5),
-                       get_field(value, "seed", int, where, p, 0), tuple(features),
-                       get_field(value, "standardize", bool, where, p, False))
-
-
 def _train(value, where: Where) -> TrainSpec:
     p = "train."
     if not isinstance(value, dict):
@@ -224,7 +206,8 @@ def _compare(value, where: Where) -> CompareSpec:
     return spec
 
 
-_EXPECT_KEYS = {"quantity", "value", "tolerance", "min", "max", "layer", "neuron", "input", "optimizer", "sample"}
+_EXPECT_KEYS = {"quantity", "value", "tolerance", "min", "max", "layer", "neuron", "input", "optimizer", "sample",
+                "true", "predicted"}
 
 
 def _expectation(table: dict, where: Where, p: str) -> Expectation:
@@ -234,10 +217,16 @@ def _expectation(table: dict, where: Where, p: str) -> Expectation:
         get_field(table, "tolerance", float, where, p, DEFAULT_TOLERANCE), get_field(table, "min", float, where, p),
         get_field(table, "max", float, where, p), get_field(table, "layer", int, where, p),
         get_field(table, "neuron", int, where, p, 1), get_field(table, "input", int, where, p, 1),
-        get_field(table, "optimizer", str, where, p), get_field(table, "sample", int, where, p, 1))
+        get_field(table, "optimizer", str, where, p), get_field(table, "sample", int, where, p, 1),
+        get_field(table, "true", int, where, p), get_field(table, "predicted", int, where, p))
     if e.value is None and e.minimum is None and e.maximum is None:
         where.fail(p + "value", "give a value (with a tolerance) or min and/or max")
     _known_quantity(e.quantity, where, p + "quantity")
+    for key, cls in (("true", e.true), ("predicted", e.predicted)):  # a confusion matrix cell (classes from 0)
+        if e.quantity != "confusion" and cls is not None:
+            where.fail(p + key, 'belongs to quantity = "confusion" only')
+        if e.quantity == "confusion" and (cls is None or cls < 0):
+            where.fail(p + key, "a confusion count needs the true and the predicted class, whole numbers from 0")
     return e
 
 
@@ -257,6 +246,9 @@ def _expectations(value, where: Where) -> tuple[Expectation, ...]:
             if not is_number(v) or not math.isfinite(v):
                 where.fail(f"expect.{key}", f"must be a finite number, not {v!r}")
             _known_quantity(key, where, f"expect.{key}")
+            if key == "confusion":
+                where.fail("expect.confusion", "needs true and predicted classes: "
+                                               '{ quantity = "confusion", true = 8, predicted = 1, value = … }')
             out.append(Expectation(key, float(v)))
         return tuple(out)
     if isinstance(value, list):
@@ -309,8 +301,8 @@ def _highlight(table, where: Where) -> Highlight:
     return Highlight(nodes, edges, tuple(layers))
 
 
-_STEP_KEYS = {"title", "text", "network", "dataset", "sample", "target", "weights", "phase", "learning_rate",
-              "train", "compare", "highlight", "panel", "expect", "ask", "reveal"}
+_STEP_KEYS = {"title", "text", "network", "dataset", "sample", "target", "sample_image", "weights", "phase",
+              "learning_rate", "train", "compare", "highlight", "panel", "expect", "ask", "reveal"}
 
 
 def _step(table: dict, where: Where) -> Step:
@@ -330,12 +322,16 @@ def _step(table: dict, where: Where) -> Step:
             where.fail(f"weights[{i}]", "must be [layer, to neuron, from neuron (0 = bias), value]: "
                                         f"three whole numbers and a finite number, not {edit!r}")
         edits.append((*edit[:3], float(edit[3])))
+    for given in ("sample", "target"):
+        if "sample_image" in table and given in table:
+            where.fail(given, "give either sample_image (the image and its class) or sample and target")
     step = Step(
         title=title, text=get_field(table, "text", str, where, "", ""),
         network=_network(table["network"], where) if "network" in table else None,
-        dataset=_dataset(table["dataset"], where) if "dataset" in table else None,
+        dataset=parse_dataset(table["dataset"], where) if "dataset" in table else None,
         sample=finite_numbers(table["sample"], where, "sample") if "sample" in table else None,
         target=finite_numbers(table["target"], where, "target") if "target" in table else None,
+        sample_image=parse_sample_image(table["sample_image"], where) if "sample_image" in table else None,
         weights=tuple(edits), phase=phase, learning_rate=get_field(table, "learning_rate", float, where, "", None),
         train=_train(table["train"], where) if "train" in table else None,
         compare=_compare(table["compare"], where) if "compare" in table else None,

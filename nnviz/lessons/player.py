@@ -100,6 +100,8 @@ class LessonPlayer:
             if state.network is not None and state.sample.size != state.network.layers[0]:
                 raise NnvizError(f"sample: has {state.sample.size} values but the network takes {state.network.layers[0]}")
             state.target = None
+        if step.sample_image is not None:
+            state.sample, state.target = _image_sample(state, step.sample_image)
         if step.target is not None:
             state.target = np.array(step.target, dtype=np.float64)
             if state.network is not None and state.target.size != state.network.layers[-1]:
@@ -193,6 +195,21 @@ def _need_network(state: LessonState, what: str) -> Network:
     if state.network is None:
         raise NnvizError(f"{what}: no network has been set yet")
     return state.network
+
+
+def _image_sample(state: LessonState, image) -> tuple[np.ndarray, np.ndarray]:
+    """sample_image: the network input row of image ``index`` (from 1) of the dataset's part,
+    and its target as the network takes it (one-hot over the outputs: Dataset.targets)."""
+    network, data = _need_network(state, "sample_image"), state.dataset
+    if data is None:
+        raise NnvizError("sample_image: no dataset has been set yet")
+    x = data.inputs(image.part)
+    if not 1 <= image.index <= len(x):
+        raise NnvizError(f"sample_image.index: the {image.part} part has images 1..{len(x)}, not {image.index}")
+    if x.shape[1] != network.layers[0]:
+        raise NnvizError(f"sample_image: the images have {x.shape[1]} inputs but the network takes {network.layers[0]}")
+    row = image.index - 1
+    return x[row].copy(), data.targets(image.part, network.layers[-1])[row].copy()
 
 
 def _edit_weight(network: Network, layer: int, to: int, frm: int, value: float) -> None:

@@ -46,6 +46,14 @@ def _trace_field(name: str):
     return get
 
 
+def _input(state, e) -> float:
+    """x: input ``input`` of the traced sample (an image's pixel: grey level / top level)."""
+    if state.trace is None:
+        raise QuantityError("there is no sample traced at this step (give sample = [...])")
+    x = state.trace.x
+    return float(x[_index(e.sample, x.shape[0], "sample"), _index(e.input, x.shape[1], "input")])
+
+
 def _grad(name: str):
     def get(state, e) -> float:
         if state.trace is None or state.trace.layers[0].grad_w is None:
@@ -69,17 +77,52 @@ def _param(name: str):
     return get
 
 
+def _parameters(state, e) -> float:
+    """Every weight and bias of the network: Σ over the layers of n_in·n_out + n_out."""
+    return float(_network(state).params.size)
+
+
+def _part_size(which: str):
+    def get(state, e) -> float:
+        if state.dataset is None:
+            raise QuantityError("no dataset has been set yet")
+        return float(len(state.dataset.inputs(which)))
+    return get
+
+
 def _network(state) -> Network:
     if state.network is None:
         raise QuantityError("no network has been set yet")
     return state.network
 
 
+def _classes(outputs: np.ndarray) -> np.ndarray:
+    """(n, C) outputs → (n,) predicted classes: σ > 0.5 ⇒ 1 for one output, the largest output otherwise."""
+    return (outputs[:, 0] > 0.5).astype(np.intp) if outputs.shape[1] == 1 else np.argmax(outputs, axis=1)
+
+
 def _class(state, e) -> float:
     if state.trace is None:
         raise QuantityError("there is no sample traced at this step")
-    p = state.trace.prediction[_index(e.sample, state.trace.prediction.shape[0], "sample")]
-    return float(int(p[0] > 0.5) if p.size == 1 else int(np.argmax(p)))
+    i = _index(e.sample, state.trace.prediction.shape[0], "sample")
+    return float(_classes(state.trace.prediction[i:i + 1])[0])
+
+
+def _confusion(state, e) -> float:
+    """Cell (true, predicted) of the confusion matrix: how many examples of class ``true``
+    the network takes for class ``predicted``, on the test part (the training part when
+    there is no test data), as the confusion panel shows it. Classes count from 0."""
+    data, net = state.dataset, _network(state)
+    if data is None or data.num_classes < 2:
+        raise QuantityError("a confusion matrix needs a dataset with classes")
+    if net.layers[-1] != data.num_classes and not (net.layers[-1] == 1 and data.num_classes == 2):
+        raise QuantityError(f"the network has {net.layers[-1]} outputs for {data.num_classes} classes")
+    for name, cls in (("true", e.true), ("predicted", e.predicted)):
+        if not 0 <= cls < data.num_classes:
+            raise QuantityError(f"{name} class {cls} does not exist (0..{data.num_classes - 1})")
+    part = "test" if data.n_test else "train"
+    predicted = _classes(net.predict(data.inputs(part)))
+    return float(np.sum((data.labels(part) == e.true) & (predicted == e.predicted)))
 
 
 def _sample_loss(state, e) -> float:
@@ -153,13 +196,14 @@ def _final_loss(state, e) -> float:
 
 
 QUANTITIES: dict[str, Callable] = {
-    "z": _trace_field("z"), "a": _trace_field("a"), "delta": _trace_field("delta"),
+    "x": _input, "z": _trace_field("z"), "a": _trace_field("a"), "delta": _trace_field("delta"),
     "prediction": _trace_field("a"), "class": _class, "loss": _sample_loss, "loss_before": _loss_before,
     "grad_w": _grad("grad_w"), "grad_b": _grad("grad_b"), "weight": _param("weight"), "bias": _param("bias"),
     "train_loss": _evaluate("train_loss"), "test_loss": _evaluate("test_loss"),
     "train_accuracy": _evaluate("train_accuracy"), "test_accuracy": _evaluate("test_accuracy"),
     "grad_mean": _grad_mean, "grad_ratio": _grad_ratio, "dead_neurons": _dead_neurons,
-    "row_spread": _row_spread, "final_loss": _final_loss,
+    "row_spread": _row_spread, "final_loss": _final_loss, "confusion": _confusion, "parameters": _parameters,
+    "train_size": _part_size("train"), "test_size": _part_size("test"),
 }
 
 
@@ -188,10 +232,12 @@ def describe(e) -> str:
         where.append(f"layer {e.layer}")
     if e.quantity in ("z", "a", "delta", "prediction", "grad_w", "grad_b", "weight", "bias") and e.neuron != 1:
         where.append(f"neuron {e.neuron}")
-    if e.quantity in ("grad_w", "weight"):
+    if e.quantity in ("grad_w", "weight", "x"):
         where.append(f"input {e.input}")
     if e.optimizer:
         where.append(e.optimizer)
+    if e.quantity == "confusion":
+        where.append(f"true {e.true}, predicted {e.predicted}")
     name = e.quantity + (f" ({', '.join(where)})" if where else "")
     if e.value is not None:
         return f"{name} = {e.value:g} ± {e.tolerance:g}"

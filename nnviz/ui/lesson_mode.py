@@ -6,6 +6,10 @@ frames the panel a step points at, captions a step that has no network yet and b
 the screen. While a lesson is open the window shows nothing of the free session: the
 instrument docks are put away (docks.set_lesson_mode) and the views show only the
 lesson's own state; leaving restores the session, its docks and its marks as they were.
+
+For image data the digit panel stands where the boundary plot stands: a step's "weights",
+"confusion" or "mistakes" panel is that panel switched to that view (and a "boundary" step
+frames it too); the view the user had chosen comes back when the lesson is left.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu
 
 from nnviz.app.lesson_view import lesson_view
+from nnviz.app.stepping import PhaseView
 from nnviz.lessons.catalog import builtin_files
-from nnviz.lessons.model import Lesson, LessonError, load_lesson_file
+from nnviz.lessons.model import DIGIT_PANELS, Lesson, LessonError, load_lesson_file
 from nnviz.lessons.player import LessonPlayer
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,8 @@ class LessonMode:
         self.player: LessonPlayer | None = None
         self._listed = False
         self._banner_shown = False
+        self._session_digit_view: str | None = None  # the user's choice, put back on leaving
+        self._clicks_connected = False
         self.no_network = QLabel()  # in the canvas's place while a step has no network yet
         self.no_network.setObjectName("lesson_no_network")
         self.no_network.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,18 +139,47 @@ class LessonMode:
                                       f"font-size: {points:.1f}pt; }}")
         self.no_network.setText(view.caption)
         self.no_network.setVisible(not shown)
+        self.show_digit_view(view.digit_view)
         self.focus_panel(view.panel)
 
+    def show_digit_view(self, name: str) -> None:
+        """The digit panel shows the step's view (the session's choice is kept for leaving)."""
+        digits = self.window.digit_panel
+        if digits is None:  # the plots are built later; build_plots shows the step again
+            return
+        if not self._clicks_connected:  # a gallery image clicked in a lesson is traced by the lesson's network
+            digits.sampleChosen.connect(self.trace_image)
+            self._clicks_connected = True
+        if self._session_digit_view is None:
+            self._session_digit_view = digits.view
+        digits.set_view(name)
+
+    def trace_image(self, index: int) -> None:
+        """A mistakes-gallery image clicked in the lesson (``index`` into the digit panel's
+        mistake_part): its forward pass through the network the step shows, drawn like a
+        step's phase (the next step shows its own again). Outside a lesson: nothing."""
+        views = self.window.views
+        if self.lesson is None or views.image_shape is None:
+            return
+        x = views.dataset.inputs(self.window.digit_panel.mistake_part)
+        if not 0 <= index < len(x):
+            return
+        params = views.network.params.copy()
+        views.show_phase(PhaseView("forward", views.network.trace(x[index:index + 1]), 0, params, params.copy()))
+
     def focus_panel(self, panel: str | None) -> None:
-        """Frame the panel a step asks for, so the class looks there."""
+        """Frame the panel a step asks for, so the class looks there: for image data the
+        digit panel, in the boundary plot's place, stands for "boundary" and its own views."""
         w = self.window
+        digits = w.digit_panel
+        images = digits is not None and not digits.isHidden()
         widgets = {"network": w.canvas, "activation": w.activation_plot, "loss": w.loss_plot,
-                   "boundary": w.boundary_plot}
-        for name, widget in widgets.items():
-            if widget is not None:
-                widget.setStyleSheet("")
-                widget.setProperty("focused", name == panel)
+                   "boundary": digits if images else w.boundary_plot, **dict.fromkeys(DIGIT_PANELS, digits)}
         target = widgets.get(panel)
+        for widget in dict.fromkeys((*widgets.values(), w.boundary_plot)):  # each widget once
+            if widget is not None:
+                _unframe(widget)
+                widget.setProperty("focused", widget is target)
         if target is not None and target is not w.canvas:
             # an id selector: the frame goes round the panel, not round every child inside it
             target.setObjectName(f"panel_{panel}")
@@ -170,6 +207,9 @@ class LessonMode:
         self.lesson = self.player = None
         self.set_blank(False)
         self.focus_panel(None)
+        if self._session_digit_view is not None:
+            self.window.digit_panel.set_view(self._session_digit_view)
+            self._session_digit_view = None
         self.no_network.hide()
         w.canvas.show()
         w.set_lesson_layout(False)
@@ -180,3 +220,15 @@ class LessonMode:
         w.views.show_phase(w.controller.phase, animate=False)  # a phase stepped to before the lesson
         w.banner.setVisible(self._banner_shown)
         w.docks.set_lesson_mode(False)  # after show_session: its new architecture clears the marks
+
+
+def _unframe(widget) -> None:
+    """Take a focus frame's style sheet off ``widget``. Clearing a style sheet leaves the
+    application's font set on the widget: one that inherited the window's font (presentation
+    scale) inherits it again."""
+    if not widget.styleSheet():
+        return
+    inherited = not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+    widget.setStyleSheet("")
+    if inherited:
+        widget.setFont(QFont())  # an empty font: every attribute from the parent again
