@@ -130,31 +130,24 @@ class SessionController(Rewind, QObject):
 
     def import_csv(self, name: str, text: str, test_fraction: float, standardize: bool) -> None:
         """Train on an imported CSV (the engine's importer has already read ``text``)."""
-        old = (self.problem, self.csv_text)
-        self.pause()
-        self.csv_text = text
-        self.problem = replace(self.problem, dataset="csv", csv_name=name, test_fraction=test_fraction,
-                               standardize=standardize)
-        self.model_path = None
-        try:
-            self._build()
-        except NnvizError:
-            self.problem, self.csv_text = old
-            self._build()
-            raise
+        self._use_data(replace(self.problem, dataset="csv", csv_name=name, test_fraction=test_fraction,
+                               standardize=standardize), text)
 
     def import_idx(self, path: str) -> None:
         """Train on MNIST-format files (``path``: the images or the labels file; the other is
-        found beside it), half held out for testing; a bad file changes nothing (NnvizError)."""
-        old = self.problem
+        found beside it), half held out for testing."""
+        self._use_data(replace(self.problem, dataset="idx", data_path=str(path), test_fraction=0.5), None)
+
+    def _use_data(self, problem: Problem, csv_text: str | None) -> None:
+        """Rebuild on imported data; NnvizError (a bad file) leaves the session as it was, its
+        trained weights too: nothing is used until the data and the network are built."""
+        old = (self.problem, self.csv_text, self.model_path)
         self.pause()
-        self.problem = replace(self.problem, dataset="idx", data_path=str(path), test_fraction=0.5)
-        self.model_path = None
+        self.problem, self.csv_text, self.model_path = problem, csv_text, None
         try:
             self._build()
         except NnvizError:
-            self.problem = old
-            self._build()
+            self.problem, self.csv_text, self.model_path = old
             raise
 
     def save_session(self, path) -> None:

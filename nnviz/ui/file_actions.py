@@ -1,4 +1,4 @@
-"""The window's files: models, sessions, CSV data, recent files and the autosave.
+"""The window's files: models, sessions, CSV and MNIST-format data, recent files and the autosave.
 
 Every reader validates a whole file before anything changes, so a bad file is one
 dialog and the session the user had is kept; writes are atomic (engine.files).
@@ -10,9 +10,11 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.idx import is_idx_name
 from nnviz.engine.model_io import load_model, save_model
 from nnviz.paths import resource_dir
 from nnviz.ui.controller import SessionController
@@ -23,6 +25,8 @@ RECENT_FILES = 8
 OPEN_MODEL_FILTERS = "Models (*.json *.onnx);;nnviz model (*.json);;ONNX model (*.onnx);;All files (*)"
 #: Save model as…: filter → the suffix a name without one gets (engine.model_io writes by suffix)
 SAVE_MODEL_FILTERS = {"nnviz model (*.json)": ".json", "ONNX model (*.onnx)": ".onnx"}
+IMPORT_FILTERS = ("Data (*.csv *.txt *-ubyte *-ubyte.gz *.idx3-ubyte *.idx1-ubyte);;CSV (*.csv *.txt);;"
+                  "MNIST-format images and labels (*-ubyte *-ubyte.gz *.idx3-ubyte *.idx1-ubyte);;All files (*)")
 
 
 class FileActions:
@@ -123,8 +127,11 @@ class FileActions:
     def import_csv_dialog(self) -> None:
         from nnviz.ui.csv_dialog import open_csv_dialog
 
-        path = self._ask_open("Import data", "CSV (*.csv *.txt);;All files (*)")
+        path = self._ask_open("Import data", IMPORT_FILTERS)
         if not path:
+            return
+        if is_idx_name(path):  # MNIST-format images or labels: the other file is found beside it
+            self.import_idx(path)
             return
         dialog = open_csv_dialog(self.window, path)  # a bad file is reported there, naming row and column
         if dialog is not None and dialog.exec():
@@ -138,9 +145,25 @@ class FileActions:
             return False
         return True
 
+    def import_idx(self, path: str) -> bool:
+        """Train on MNIST-format files (a bad or mismatched pair: one dialog, nothing changed)."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # 60,000 images take a moment to read
+        try:
+            self.controller.import_idx(path)
+        except NnvizError as exc:
+            QApplication.restoreOverrideCursor()
+            self.show_error(str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.remember(path)
+        return True
+
     def open_file(self, path: str) -> bool:
-        """Open any nnviz file by its kind: model (.json, .onnx), session (.nnviz), lesson (.toml)."""
+        """Open any nnviz file by its kind: model (.json, .onnx), session (.nnviz), lesson (.toml),
+        MNIST-format data (…-ubyte[.gz])."""
         suffix = Path(path).suffix.lower()
+        if is_idx_name(path):
+            return self.import_idx(path)
         if suffix == ".nnviz":
             return self.open_session(path)
         if suffix == ".toml":

@@ -65,3 +65,18 @@ def make_controller(qtbot, request):
     yield make
     for c in made:
         c.shutdown()
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Record warning boxes' texts instead of showing them (a modal dialog would block the test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def warning(parent, title, text, *args, **kwargs):
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return shown

@@ -67,3 +67,40 @@ def test_the_drawing_pad_traces_what_is_drawn(window, qtbot):
     assert np.allclose(view.trace.x[0], panel.input_x)
     assert np.allclose(view.trace.layers[-1].a[0], c.network.predict(panel.input_x[None, :])[0])
     assert window.canvas.painter.image.pixels is not None and window.canvas.painter.image.pixels.max() > 0
+
+
+def write_idx_pair(folder, n=40, side=6, labels_n=None):
+    """n random side×side images and labels 0..9 as an MNIST-format pair; the images file."""
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (n, side, side), dtype=np.uint8)
+    labels = rng.integers(0, 10, labels_n or n, dtype=np.uint8)
+    path = folder / "toy-images-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 3]) + n.to_bytes(4, "big") + side.to_bytes(4, "big") * 2 + images.tobytes())
+    (folder / "toy-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + len(labels).to_bytes(4, "big")
+                                                   + labels.tobytes())
+    return path, images
+
+
+def test_file_import_reads_mnist_format_files(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    path, images = write_idx_pair(tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    window.files.import_csv_dialog()  # File → Import data…
+    c = window.controller
+    assert c.problem.dataset == "idx" and c.problem.data_path == str(path)
+    assert c.network.layers[0] == 36 and c.dataset.image_shape == (6, 6) and c.dataset.n_train == 20
+    qtbot.waitUntil(lambda: window.digit_panel.isVisible())
+    assert window.controls.dataset.currentText() == "MNIST: toy-images-idx3-ubyte"
+    raw = np.sort(np.concatenate([c.dataset.raw_train, c.dataset.raw_test]), axis=0)
+    assert np.array_equal(raw, np.sort(images.reshape(40, 36) / 255.0, axis=0))
+
+
+def test_a_mismatched_pair_is_one_dialog_and_the_session_stays(window, tmp_path, dialogs):
+    path, _ = write_idx_pair(tmp_path, labels_n=39)
+    c = window.controller
+    c.trainer.train_epochs(3)  # trained weights must survive a bad import
+    before = (c.problem, c.network.params.copy())
+    assert not window.files.import_idx(str(path))
+    assert len(dialogs) == 1 and "40" in dialogs[0] and "39" in dialogs[0]
+    assert c.problem == before[0] and np.array_equal(c.network.params, before[1])

@@ -15,7 +15,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QPoint, Qt, QThreadPool  # noqa: E402
 from PySide6.QtGui import QColor, QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolButton  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QToolButton  # noqa: E402
 
 from nnviz.engine.model_io import load_model  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
@@ -25,16 +25,9 @@ from nnviz.ui.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def dialogs(monkeypatch):
-    """Record message boxes instead of showing them (a modal dialog would block the test)."""
-    shown = []
-
-    def warning(parent, title, text, *args, **kwargs):
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
-    return shown
+def no_modal_warnings(dialogs):
+    """Every test here records warning boxes (conftest's ``dialogs``) instead of showing them."""
+    return dialogs
 
 
 def choose(box, value):

@@ -7,20 +7,15 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from nnviz.engine.model_io import load_model, save_model
 from nnviz.engine.network import Network
 
-pytest.importorskip("pytestqt")
-
-
 @pytest.fixture(autouse=True)
-def dialogs(monkeypatch):
-    """Record message boxes instead of showing them (a modal dialog would block the test)."""
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a, **k: shown.append(text)))
-    return shown
+def no_modal_warnings(dialogs):
+    """Every test here records warning boxes (conftest's ``dialogs``) instead of showing them."""
+    return dialogs
 
 
 @pytest.fixture
