@@ -47,6 +47,8 @@ class HistoryBuffer:
         return [tuple(r) for r in self._curve.rows().tolist()]
 
     def add(self, snap: Snapshot, batches_per_epoch: int) -> None:
+        if not snap.fresh_metrics:  # an earlier step's figures: no new point on the curves
+            return
         epoch = snap.epoch + snap.batch / max(batches_per_epoch, 1)
         nan = float("nan")
         self._curve.add(epoch, (snap.train_loss,

@@ -103,11 +103,14 @@ class Timeline:
 def history_at(history: History, snap: Snapshot, batches_per_epoch: int) -> History:
     """The loss curves as they stood when ``snap`` was shown: the rows before its epoch
     (epoch + batch / batches_per_epoch), then its own row."""
+    columns = (history.epoch, history.train_loss, history.test_loss, history.train_acc, history.test_acc)
+    if not snap.fresh_metrics:  # it carried an earlier step's figures: the rows up to its epoch
+        keep = int(np.searchsorted(history.epoch, snap.epoch + snap.batch / max(batches_per_epoch, 1), side="right"))
+        return History(*(col[:keep].copy() for col in columns))
     end = HistoryBuffer()
     end.add(snap, batches_per_epoch)
     row = end.rows[0]
     keep = int(np.searchsorted(history.epoch, row[0], side="left"))
-    columns = (history.epoch, history.train_loss, history.test_loss, history.train_acc, history.test_acc)
     return History(*(np.append(col[:keep], value) for col, value in zip(columns, row)))
 
 

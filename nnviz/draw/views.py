@@ -113,6 +113,8 @@ class ViewSet:
         net = self.network
         net.set_params(params)
         self.canvas.set_weights(net.weights, net.biases, grad_weights)
+        if self.image_shape is not None and not plots:
+            return self.frame  # images: the canvas draws no thumbnails of a frame, only the plots use one
         self.frame = None
         if self.dataset is not None and self.dataset.x_train.shape[1] == net.layers[0]:
             with np.errstate(all="ignore"):

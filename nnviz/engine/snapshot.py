@@ -47,6 +47,7 @@ class Snapshot:
     sample_trace: Trace | None = None
     stopped: str | None = None
     config: TrainConfig = field(default_factory=TrainConfig)
+    fresh_metrics: bool = True  # False: the losses and accuracies are an earlier step's (engine.metric_budget)
 
     @property
     def layout(self) -> ParamLayout:

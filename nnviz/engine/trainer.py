@@ -28,6 +28,7 @@ import numpy as np
 
 from nnviz.engine.divergence import DivergenceWatch, diverged_message
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.metric_budget import MetricBudget
 from nnviz.engine.network import Network, Trace
 from nnviz.engine.optimizers import add_regularization, make_optimizer
 from nnviz.engine.snapshot import Snapshot, read_only_copy
@@ -81,6 +82,7 @@ class Trainer:
         self.batch = 0  # batches done in the current epoch
         self.stopped: str | None = None
         self._watch = DivergenceWatch()  # explosions short of NaN (engine.divergence)
+        self._metrics = MetricBudget()  # the last evaluation, for display-rate snapshots
 
     # ---- configuration -----------------------------------------------------------------
 
@@ -226,12 +228,14 @@ class Trainer:
     def _stop(self, symptom: str) -> bool:
         self.stopped = diverged_message(self.step, self.epoch, symptom, self.config)
         self._watch.reset()  # training on from here (after an edit) starts a new watch
+        self._metrics.forget()
         return False
 
     def clear_stop(self) -> None:
         """Forget a divergence: training may go on from the weights as they are, as a new run."""
         self.stopped = None
         self._watch.reset()
+        self._metrics.forget()
 
     def train_epochs(self, epochs: int) -> bool:
         """Train ``epochs`` whole epochs as fast as possible; False (and ``stopped`` set) on divergence."""
@@ -257,6 +261,7 @@ class Trainer:
             raise NnvizError(f"the state orders {state.permutation.size} training rows, this trainer has {self.n_train}")
         self.step, self.epoch, self.batch, self.stopped = state.step, state.epoch, state.batch, state.stopped
         self._watch.reset()  # the restored run starts its watch afresh at its next step
+        self._metrics.forget()
         self.rng.bit_generator.state = state.rng
         self._perm[...] = state.permutation
         if state.shuffled_for is not None:
@@ -283,9 +288,17 @@ class Trainer:
                     test_acc = accuracy(y_hat, self.dataset.y_test)
         return train_loss, test_loss, train_acc, test_acc
 
-    def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None) -> Snapshot:
-        train_loss, test_loss, train_acc, test_acc = self.evaluate()
-        if self.stopped is None:
+    def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None,
+                 display_rate: bool = False) -> Snapshot:
+        """The state now; ``display_rate``: for a display that shows the latest state, the loss
+        and accuracy may be the last evaluation's (engine.metric_budget), fresh_metrics False."""
+        budget = self._metrics
+        fresh = not display_rate or budget.affordable(self.step)
+        if fresh:
+            started = time.perf_counter()
+            budget.record(self.evaluate(), self.step, started, time.perf_counter())
+        train_loss, test_loss, train_acc, test_acc = budget.values
+        if self.stopped is None and fresh:
             symptom = (self._watch.symptom(train_loss, float(np.abs(self.network.params).max()), self.step)
                        if np.isfinite(train_loss) else "the loss became NaN or infinite")
             if symptom:
@@ -295,7 +308,7 @@ class Trainer:
             params=read_only_copy(self.network.params), grads=read_only_copy(self.network.grads),
             learning_rate=self.config.lr_at(self.epoch), train_loss=train_loss, test_loss=test_loss,
             train_accuracy=train_acc, test_accuracy=test_acc, sample_index=sample_index,
-            sample_trace=sample_trace, stopped=self.stopped, config=self.config,
+            sample_trace=sample_trace, stopped=self.stopped, config=self.config, fresh_metrics=fresh,
         )
 
     def _sample_steps(self) -> Generator[tuple[int, Trace], None, None]:
@@ -341,7 +354,7 @@ class Trainer:
                     now = time.perf_counter()
                     if (now - last < every_seconds) if every_seconds is not None else done % every:
                         continue
-                    snap = self.snapshot(index, trace)
+                    snap = self.snapshot(index, trace, display_rate=every_seconds is not None)
                     pending = (yield snap) or pending
                     last = time.perf_counter()  # count training time, not the consumer's
                     if snap.stopped:
@@ -362,7 +375,7 @@ class Trainer:
             now = time.perf_counter()
             due = (now - last >= every_seconds) if every_seconds is not None else done % every == 0
             if not healthy or due:
-                snap = self.snapshot()
+                snap = self.snapshot(display_rate=healthy and every_seconds is not None)
                 config = yield snap
                 last = time.perf_counter()  # count training time, not the consumer's
                 if snap.stopped:

@@ -221,6 +221,9 @@ class SessionController(Rewind, QObject):
             return
         self.run = None  # from here on, what the old run still sends is stale
         run.stop()
+        shown = self.snapshot
+        if shown is not None and not shown.fresh_metrics and shown.step == self.trainer.step:
+            self._publish(self.trainer.snapshot())  # paused: the losses of the weights shown, not an earlier step's
         if self.trainer.config != self.problem.train:  # a config sent that the worker had not taken yet
             self.trainer.configure(self.problem.train)
         self.runningChanged.emit(False)

@@ -157,4 +157,4 @@ class TrainingRun:
             trainer.step_batch()
             if trainer.stopped:
                 break
-        return trainer.snapshot()
+        return trainer.snapshot(display_rate=True)

@@ -73,7 +73,7 @@ def test_the_loss_history_stays_bounded_and_ends_with_the_latest_row():
     buffer = HistoryBuffer(capacity=64)
     for n in range(10_000):
         buffer.add(SimpleNamespace(epoch=n // 10, batch=n % 10, train_loss=1.0 / (n + 1), test_loss=None,
-                                   train_accuracy=0.5, test_accuracy=None), batches_per_epoch=10)
+                                   train_accuracy=0.5, test_accuracy=None, fresh_metrics=True), batches_per_epoch=10)
     history = buffer.freeze()
     assert 32 <= len(history.epoch) <= 64
     assert history.epoch[0] == 0.0 and history.epoch[-1] == pytest.approx(999.9)
