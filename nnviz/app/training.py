@@ -11,6 +11,7 @@ from dataclasses import replace
 from nnviz.app.problem import Problem
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.image_sets import DIGIT_CLASSES, IMAGE_SET_NAMES, builtin_images
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import Snapshot, Trainer
 
@@ -27,6 +28,30 @@ def problem_for_network(problem: Problem, network: Network) -> Problem:
     activation = network.activation_names[0] if hidden else problem.activation
     return replace(problem, hidden=hidden, activation=activation,
                    output_activation=network.activation_names[-1], loss=network.loss_name)
+
+
+def image_set_for(network: Network) -> str | None:
+    """The built-in image set a network fits (inputs = its pixels, one output per digit), or None:
+    a model trained on the digits opens on them whatever data was shown before."""
+    for name in IMAGE_SET_NAMES:
+        rows, cols = builtin_images(name).shape
+        if network.layers[0] == rows * cols and network.layers[-1] == DIGIT_CLASSES:
+            return name
+    return None
+
+
+def data_for_network(problem: Problem, network: Network, csv_text: str | None = None,
+                     chosen: bool = False) -> tuple[Problem, Dataset]:
+    """The problem (with the network's architecture) and the data a model file opens on: the
+    problem's data, or, when the network does not take its inputs but fits a built-in image
+    set (and the data was not ``chosen`` explicitly), that set. check_inputs tells the rest."""
+    problem = problem_for_network(problem, network)
+    dataset = problem.make_dataset(csv_text)
+    images = image_set_for(network)
+    if not chosen and dataset.x_train.shape[1] != network.layers[0] and images is not None:
+        problem = replace(problem, dataset=images)
+        dataset = problem.make_dataset()
+    return problem, dataset
 
 
 def check_inputs(network: Network, dataset: Dataset, problem: Problem, source: str = "the model") -> None:

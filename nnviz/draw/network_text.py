@@ -28,6 +28,15 @@ inside and free:
 shifted sideways (and up or down) to stay inside the rectangle. A label that fits nowhere,
 even at its smallest size, is left out (its number is in the node's hover text); a label
 whose node lies outside the rectangle (zoomed in) is not drawn.
+
+``keep_off_nodes`` (image data, whose layers are dense: 32 staggered nodes next to 10
+outputs, hundreds of edges between them) makes every node circle and the input image
+obstacles too, so no text covers a node; value labels also keep NODE_ROOM px off every
+circle (its δ ring) and sit on a background box like update labels (they sit among the
+edges; class names keep their place beside the outputs, inside the rings' room), and a layer's
+value labels are drawn all or none: where one of them fits nowhere the layer gets none
+(the rings and the hover text still tell δ; a half-labelled column reads as if the rest
+had no number). Layers wider than ``network_labels.LABELLED_LAYER`` get no value labels.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
@@ -50,6 +60,7 @@ __all__ = ["KINDS", "MIN_POINTS", "Fonts", "TextBox", "TextLayout", "layout", "p
 EDGE_TEXT_AT = 0.72  # edge labels sit this far along their edge (clear of the crossings at ½)
 TITLE_POINTS, TERM_POINTS, VALUE_POINTS, UPDATE_POINTS = 9.0, 10.0, 8.5, 7.5  # × font scale
 TITLE_GAP = 8.0  # px between neighbouring titles
+NODE_ROOM = 7.0  # px kept clear around a node's circle with keep_off_nodes: its δ ring (r + 4, up to 5 px wide)
 KINDS = ("title", "input", "value", "term", "caption", "update", "class", "probability")
 
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -68,17 +79,25 @@ class TextLayout:
 def layout(rect: QRectF, lay: Layout, view, fonts: Fonts, theme: Theme, font_scale: float, *,
            titles: Sequence[str], input_names: Sequence[str], caption: str,
            terms: dict[tuple[int, int], str], values: dict[tuple[int, int], str],
-           updates: dict[tuple[int, int, int], str], outputs: output_bars.Outputs | None = None) -> TextLayout:
+           updates: dict[tuple[int, int, int], str], outputs: output_bars.Outputs | None = None,
+           keep_off_nodes: bool = False) -> TextLayout:
     """Every text box of the canvas in ``rect``, and the output bars when ``outputs`` names
     the classes (see the module docstring for the rules)."""
     placer = Placer(rect)
     fs = font_scale
+    if keep_off_nodes:
+        _block_nodes(placer, lay, view)
     _caption(placer, fonts, caption, QColor(theme.muted), fs)
     _titles(placer, lay, view, fonts, titles, QColor(theme.text), fs, reach_right=outputs is not None)
-    _node_texts(placer, lay, view, fonts, terms, "term", QColor(theme.highlight), fs)
+    _node_texts(placer, lay, view, fonts, terms, "term", QColor(theme.highlight), fs, room=0.0)
     bars = output_bars.place(placer, fonts, lay, view, outputs, theme, fs) if outputs is not None else []
     _input_names(placer, lay, view, fonts, input_names, QColor(theme.text), fs)
-    _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs)
+    if keep_off_nodes:
+        placer.grow_circles(NODE_ROOM)  # value labels keep off the δ rings too
+        _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs, room=NODE_ROOM,
+                    whole_layers=True, background=_text_background(theme))
+    else:
+        _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs, room=0.0)
     _edge_texts(placer, lay, view, fonts, updates, theme, fs)
     return TextLayout(placer.boxes, bars)
 
@@ -93,6 +112,20 @@ def paint(p: QPainter, boxes: Sequence[TextBox]) -> None:
         p.setFont(b.font)
         p.setPen(b.color)
         p.drawText(b.rect, b.flags, b.text)
+
+
+def _block_nodes(placer: Placer, lay: Layout, view) -> None:
+    """Every node's circle, and the input image's block, as obstacles (pixels of ``view``)."""
+    s, ox, oy = view
+    first = 0
+    if lay.image_rect is not None:
+        x0, y0, x1, y1 = lay.image_rect
+        placer.block(QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)))
+        first = 1  # its pixels are inside the block
+    for l in range(first, len(lay.positions)):
+        pos = lay.positions[l]
+        placer.block_circles(np.column_stack([ox + s * pos[:, 0], oy + s * pos[:, 1]]),
+                             np.full(len(pos), s * lay.radius[l]))
 
 
 def _caption(placer: Placer, fonts: Fonts, caption: str, color: QColor, fs: float) -> None:
@@ -186,25 +219,43 @@ def _input_names(placer: Placer, lay: Layout, view, fonts: Fonts, names: Sequenc
 
 
 def _node_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tuple[int, int], str],
-                kind: str, color: QColor, fs: float) -> None:
+                kind: str, color: QColor, fs: float, room: float, whole_layers: bool = False,
+                background: QColor | None = None) -> None:
     """Term labels (bold, above their neuron first) or value labels (below their node
-    first), each at the first candidate that is inside and free (module docstring)."""
-    if not texts:
-        return
+    first), each at the first candidate that is inside and free (module docstring), at
+    least ``room`` px off its node's circle, on ``background`` if given. ``whole_layers``:
+    a layer's labels all on one side of their nodes (below, right, above, left: the first
+    where all fit), else each where it fits, else none of them."""
     s, ox, oy = view
     term = kind == "term"
+    places = ("above", "below") if term else ("below", "right", "above", "left")
+    points = sizes(TERM_POINTS if term else VALUE_POINTS, fs)
+
+    def place(l: int, items: list[tuple[int, str]], where: tuple[str, ...], whole: bool) -> bool:
+        """Place layer l's labels at ``where``; ``whole``: all or none (False if none)."""
+        start = len(placer.boxes)
+        for k, text in items:
+            px, py = ox + s * float(lay.positions[l][k][0]), oy + s * float(lay.positions[l][k][1])
+            if not placer.area.contains(px, py):
+                continue  # the node is out of view
+            forms = ((text,), labels.formula_lines(text)) if term else ((text,),)
+            box = _first_free(placer, fonts, forms, where, points, term, px, py, lay.radius[l] * s + room, fs)
+            if box is not None:
+                font, rect, lines = box
+                placer.add(TextBox(kind, rect, "\n".join(lines), font, color, int(CENTER), background))
+            elif whole:
+                placer.take_back(start)
+                return False
+        return True
+
+    by_layer: dict[int, list[tuple[int, str]]] = {}
     for (l, k), text in texts.items():
-        px, py = ox + s * float(lay.positions[l][k][0]), oy + s * float(lay.positions[l][k][1])
-        if not placer.area.contains(px, py):
-            continue  # the node is out of view
-        r = lay.radius[l] * s
-        forms = ((text,), labels.formula_lines(text)) if term else ((text,),)
-        places = ("above", "below") if term else ("below", "right", "above", "left")
-        box = _first_free(placer, fonts, forms, places, sizes(TERM_POINTS if term else VALUE_POINTS, fs),
-                          term, px, py, r, fs)
-        if box is not None:
-            font, rect, lines = box
-            placer.add(TextBox(kind, rect, "\n".join(lines), font, color, int(CENTER)))
+        by_layer.setdefault(l, []).append((k, text))
+    for l, items in by_layer.items():
+        if whole_layers:  # one side for the whole column reads as a column; mixed sides only if none does
+            any(place(l, items, where, True) for where in [(w,) for w in places] + [places])
+        else:
+            place(l, items, places, False)
 
 
 def _first_free(placer: Placer, fonts: Fonts, forms, places, points: Sequence[float], bold: bool,
@@ -239,6 +290,13 @@ def _around(places, w: float, h: float, px: float, py: float, r: float, fs: floa
             yield QRectF(px - r - 4 - w, py - h / 2, w, h)
 
 
+def _text_background(theme: Theme) -> QColor:
+    """The box behind text that sits among edges: the background, slightly translucent."""
+    box = QColor(theme.background)
+    box.setAlphaF(0.85)
+    return box
+
+
 def _edge_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tuple[int, int, int], str],
                 theme: Theme, fs: float) -> None:
     """``texts`` keyed by edge (weight layer, to, from), EDGE_TEXT_AT of the way along it,
@@ -248,8 +306,7 @@ def _edge_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tup
         return
     s, ox, oy = view
     font, _ = fonts.get(max(MIN_POINTS, UPDATE_POINTS * fs))
-    box = QColor(theme.background)
-    box.setAlphaF(0.85)
+    box = _text_background(theme)
     t = EDGE_TEXT_AT
     layers: dict[int, list[TextBox]] = {}
     for (l, to, frm), text in texts.items():

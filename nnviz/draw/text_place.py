@@ -2,7 +2,9 @@
 (the base font at any size, measured once) and ``Placer`` (the boxes placed so far, and
 the painted shapes text must keep clear of), shared by ``network_text`` and
 ``output_bars``. Every box is measured with QFontMetricsF, lies inside the canvas
-rectangle less INSET and intersects no other box and no obstacle.
+rectangle less INSET and intersects no other box and no obstacle (rectangles, and circles
+such as nodes: a box covers a circle when the point of the box nearest its centre lies
+closer than its radius).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
@@ -69,13 +72,14 @@ def sizes(points: float, font_scale: float) -> list[float]:
 
 class Placer:
     """The boxes placed so far inside ``area``, and the obstacles (painted shapes such as
-    output bars, in pixels) no text may cover; ``fit`` moves a rectangle inside the area
-    and says whether it is free."""
+    output bars and nodes, in pixels) no text may cover; ``fit`` moves a rectangle inside
+    the area and says whether it is free."""
 
     def __init__(self, rect: QRectF) -> None:
         self.area = QRectF(rect).adjusted(INSET, INSET, -INSET, -INSET)
         self.boxes: list[TextBox] = []
         self.obstacles: list[QRectF] = []
+        self.circles = np.zeros((0, 3))  # rows (cx, cy, radius)
 
     def inside(self, r: QRectF) -> QRectF | None:
         """``r`` shifted the least to lie inside the area; None if it is bigger than the area."""
@@ -87,7 +91,18 @@ class Placer:
         return r.translated(dx, dy)
 
     def free(self, r: QRectF) -> bool:
-        return not any(r.intersects(b.rect) for b in self.boxes) and not any(r.intersects(o) for o in self.obstacles)
+        """Whether ``r`` intersects no placed box and covers no obstacle."""
+        return not any(r.intersects(b.rect) for b in self.boxes) and not any(r.intersects(o) for o in self.obstacles) \
+            and not self._covers_circle(r)
+
+    def _covers_circle(self, r: QRectF) -> bool:
+        """Whether ``r`` covers part of a circle: its point nearest some centre is inside that radius."""
+        c = self.circles
+        if not len(c):
+            return False
+        dx = np.clip(c[:, 0], r.left(), r.right()) - c[:, 0]
+        dy = np.clip(c[:, 1], r.top(), r.bottom()) - c[:, 1]
+        return bool(np.any(dx * dx + dy * dy < c[:, 2] * c[:, 2]))
 
     def fit(self, r: QRectF) -> QRectF | None:
         """``r`` moved inside the area if it is then free of every placed box, else None."""
@@ -97,6 +112,18 @@ class Placer:
     def add(self, box: TextBox) -> None:
         self.boxes.append(box)
 
+    def take_back(self, count: int) -> None:
+        """Remove the boxes added since there were ``count`` (a group that did not all fit)."""
+        del self.boxes[count:]
+
     def block(self, r: QRectF) -> None:
         """Keep every later box off ``r`` (a painted shape, not text)."""
         self.obstacles.append(QRectF(r))
+
+    def block_circles(self, centres: np.ndarray, radii: np.ndarray) -> None:
+        """Keep every later box off the circles at ``centres`` (n, 2) of ``radii`` (n,), in pixels."""
+        self.circles = np.vstack([self.circles, np.column_stack([centres, radii])])
+
+    def grow_circles(self, room: float) -> None:
+        """Keep every later box ``room`` px further off each circle blocked so far."""
+        self.circles = self.circles + np.array([0.0, 0.0, room])

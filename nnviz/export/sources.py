@@ -15,7 +15,7 @@ from nnviz.app.history import HistoryBuffer
 from nnviz.app.lesson_view import lesson_view, step_markdown
 from nnviz.app.problem import NetworkShape, Problem
 from nnviz.app.stepping import one_step_phases
-from nnviz.app.training import build_trainer, check_inputs, problem_for_network, snapshot_parts
+from nnviz.app.training import build_trainer, check_inputs, data_for_network, snapshot_parts
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.idx import is_idx_name
 from nnviz.engine.model_io import load_model
@@ -63,8 +63,7 @@ def build_training(spec: ExportSpec) -> Trainer:
     if spec.source != "model":
         return build_trainer(problem)
     network = load_model(spec.model)
-    problem = problem_for_network(problem, network)
-    dataset = problem.make_dataset()
+    problem, dataset = data_for_network(problem, network, chosen=bool(spec.dataset))
     check_inputs(network, dataset, problem, source=f"{spec.model}: the model")
     return build_trainer(problem, dataset, network)
 

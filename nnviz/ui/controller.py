@@ -34,7 +34,7 @@ from nnviz.app.timeline import history_at
 from nnviz.app.undo import UndoStack
 from nnviz.app.problem import NetworkShape, Problem, check_hidden, session_problem
 from nnviz.app.stepping import GRANULARITIES, PhaseView, Stepper
-from nnviz.app.training import build_trainer, check_inputs, problem_for_network
+from nnviz.app.training import build_trainer, check_inputs, data_for_network
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.layout import ParamLayout
 from nnviz.engine.network import Network
@@ -121,8 +121,7 @@ class SessionController(Rewind, QObject):
     def load_network(self, network: Network, path: str | None = None) -> None:
         """Use a network read from a model file (its architecture replaces the problem's)."""
         self.pause()
-        problem = problem_for_network(self.problem, network)
-        dataset = problem.make_dataset(self.csv_text)
+        problem, dataset = data_for_network(self.problem, network, self.csv_text)  # a digits model: the digits
         check_inputs(network, dataset, problem)
         self.problem = problem
         self.model_path = path

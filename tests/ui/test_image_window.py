@@ -104,3 +104,22 @@ def test_a_mismatched_pair_is_one_dialog_and_the_session_stays(window, tmp_path,
     assert not window.files.import_idx(str(path))
     assert len(dialogs) == 1 and "40" in dialogs[0] and "39" in dialogs[0]
     assert c.problem == before[0] and np.array_equal(c.network.params, before[1])
+
+
+def test_a_digits_model_opens_on_the_digits(window, tmp_path, dialogs):
+    from nnviz.engine.model_io import save_model
+    from nnviz.engine.network import Network
+
+    network = Network([64, 12, 10], ["relu", "softmax"], "ce")
+    network.initialize("he", np.random.default_rng(3))
+    save_model(network, tmp_path / "digits.json")
+    assert window.controller.problem.dataset == "circles"
+    assert window.files.open_model(str(tmp_path / "digits.json"))
+    c = window.controller
+    assert dialogs == [] and c.problem.dataset == "digits" and np.array_equal(c.network.params, network.params)
+    assert c.dataset.image_shape == (8, 8) and window.canvas.class_names == tuple("0123456789")
+    other = Network([3, 4, 1], ["tanh", "sigmoid"], "bce")  # fits neither the digits nor the circles
+    other.initialize("xavier", np.random.default_rng(0))
+    save_model(other, tmp_path / "other.json")
+    assert not window.files.open_model(str(tmp_path / "other.json"))
+    assert len(dialogs) == 1 and "takes 3 inputs" in dialogs[0] and c.problem.dataset == "digits"
