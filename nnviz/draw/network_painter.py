@@ -268,8 +268,7 @@ class NetworkPainter:
             values = {node: v for node, v in values.items() if node[0] != len(self.layers) - 1}  # the bars say them
         return text.layout(rect, self.layout_, view, text.Fonts(QFont(font) if font is not None else QFont(), device),
                            self.theme, self.font_scale, titles=titles, input_names=names, caption=self.caption(),
-                           terms=self.term_labels(), values=values, updates=self.update_labels(), outputs=outputs,
-                           keep_off_nodes=shape is not None)  # 2-D networks: their placement, pinned by golden frames
+                           terms=self.term_labels(), values=values, updates=self.update_labels(), outputs=outputs)
 
     def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         color = QColor(self.theme.highlight)

@@ -29,14 +29,16 @@ shifted sideways (and up or down) to stay inside the rectangle. A label that fit
 even at its smallest size, is left out (its number is in the node's hover text); a label
 whose node lies outside the rectangle (zoomed in) is not drawn.
 
-``keep_off_nodes`` (image data, whose layers are dense: 32 staggered nodes next to 10
-outputs, hundreds of edges between them) makes every node circle and the input image
-obstacles too, so no text covers a node; value labels also keep NODE_ROOM px off every
-circle (its δ ring) and sit on a background box like update labels (they sit among the
-edges; class names keep their place beside the outputs, inside the rings' room), and a layer's
-value labels are drawn all or none: where one of them fits nowhere the layer gets none
-(the rings and the hover text still tell δ; a half-labelled column reads as if the rest
-had no number). Layers wider than ``network_labels.LABELLED_LAYER`` get no value labels.
+Image data (``lay.image_shape`` set: dense layers, 32 staggered nodes beside 10 outputs
+and hundreds of edges between them) adds obstacles: every node's circle and the input
+image, so no text covers a node; value labels keep NODE_ROOM px further off (the δ rings)
+and sit on a translucent box, as update labels do (edges run under them). A layer's value
+labels go all on one side of their nodes (below, right, above, left: the first where all
+fit), else each on the first side where it fits; if one fits nowhere, the layer gets none:
+a half-labelled column reads as if the rest had no number, and the rings and the hover
+text still tell δ. Layers wider than ``network_labels.LABELLED_LAYER`` get no value labels
+at all. Other networks keep the rules above, under which a value label may touch a
+neighbouring node at small sizes (the golden export frames pin those pictures).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ __all__ = ["KINDS", "MIN_POINTS", "Fonts", "TextBox", "TextLayout", "layout", "p
 EDGE_TEXT_AT = 0.72  # edge labels sit this far along their edge (clear of the crossings at ½)
 TITLE_POINTS, TERM_POINTS, VALUE_POINTS, UPDATE_POINTS = 9.0, 10.0, 8.5, 7.5  # × font scale
 TITLE_GAP = 8.0  # px between neighbouring titles
-NODE_ROOM = 7.0  # px kept clear around a node's circle with keep_off_nodes: its δ ring (r + 4, up to 5 px wide)
+NODE_ROOM = 7.0  # px image data's value labels keep off a node's circle: its δ ring (r + 4, up to 5 px wide)
 KINDS = ("title", "input", "value", "term", "caption", "update", "class", "probability")
 
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -79,17 +81,17 @@ class TextLayout:
 def layout(rect: QRectF, lay: Layout, view, fonts: Fonts, theme: Theme, font_scale: float, *,
            titles: Sequence[str], input_names: Sequence[str], caption: str,
            terms: dict[tuple[int, int], str], values: dict[tuple[int, int], str],
-           updates: dict[tuple[int, int, int], str], outputs: output_bars.Outputs | None = None,
-           keep_off_nodes: bool = False) -> TextLayout:
+           updates: dict[tuple[int, int, int], str], outputs: output_bars.Outputs | None = None) -> TextLayout:
     """Every text box of the canvas in ``rect``, and the output bars when ``outputs`` names
     the classes (see the module docstring for the rules)."""
     placer = Placer(rect)
     fs = font_scale
+    keep_off_nodes = lay.image_shape is not None
     if keep_off_nodes:
         _block_nodes(placer, lay, view)
     _caption(placer, fonts, caption, QColor(theme.muted), fs)
     _titles(placer, lay, view, fonts, titles, QColor(theme.text), fs, reach_right=outputs is not None)
-    _node_texts(placer, lay, view, fonts, terms, "term", QColor(theme.highlight), fs, room=0.0)
+    _node_texts(placer, lay, view, fonts, terms, "term", QColor(theme.highlight), fs)
     bars = output_bars.place(placer, fonts, lay, view, outputs, theme, fs) if outputs is not None else []
     _input_names(placer, lay, view, fonts, input_names, QColor(theme.text), fs)
     if keep_off_nodes:
@@ -97,7 +99,7 @@ def layout(rect: QRectF, lay: Layout, view, fonts: Fonts, theme: Theme, font_sca
         _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs, room=NODE_ROOM,
                     whole_layers=True, background=_text_background(theme))
     else:
-        _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs, room=0.0)
+        _node_texts(placer, lay, view, fonts, values, "value", QColor(theme.text), fs)
     _edge_texts(placer, lay, view, fonts, updates, theme, fs)
     return TextLayout(placer.boxes, bars)
 
@@ -122,25 +124,33 @@ def _block_nodes(placer: Placer, lay: Layout, view) -> None:
         x0, y0, x1, y1 = lay.image_rect
         placer.block(QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)))
         first = 1  # its pixels are inside the block
-    for l in range(first, len(lay.positions)):
-        pos = lay.positions[l]
+    for layer in range(first, len(lay.positions)):
+        pos = lay.positions[layer]
         placer.block_circles(np.column_stack([ox + s * pos[:, 0], oy + s * pos[:, 1]]),
-                             np.full(len(pos), s * lay.radius[l]))
+                             np.full(len(pos), s * lay.radius[layer]))
 
 
 def _caption(placer: Placer, fonts: Fonts, caption: str, color: QColor, fs: float) -> None:
     """The caption across the bottom: its last line centred 14·fs px above the bottom edge,
-    wrapped onto more lines (upwards) when it is wider than the canvas."""
+    wrapped onto more lines (upwards) when it is wider than the canvas; at the largest size
+    (TITLE_POINTS·fs down to MIN_POINTS·fs) at which it covers no obstacle (image data's
+    nodes and image), else at the smallest (it says what the picture shows)."""
     if not caption:
         return
-    font, m = fonts.get(max(MIN_POINTS, TITLE_POINTS * fs))
     a = placer.area
     width = a.width() - 12
-    h = math.ceil(m.boundingRect(QRectF(0, 0, width, 1e5), int(WRAP_LEFT), caption).height())
-    bottom = a.bottom() - 14 * fs + m.height() / 2
-    r = placer.inside(QRectF(a.left() + 6, bottom - h, width, h))
-    if r is not None:
-        placer.add(TextBox("caption", r, caption, font, color, int(WRAP_LEFT)))
+    box = None
+    for pt in sizes(TITLE_POINTS, fs):
+        font, m = fonts.get(max(MIN_POINTS, pt))
+        h = math.ceil(m.boundingRect(QRectF(0, 0, width, 1e5), int(WRAP_LEFT), caption).height())
+        bottom = a.bottom() - 14 * fs + m.height() / 2
+        r = placer.inside(QRectF(a.left() + 6, bottom - h, width, h))
+        if r is not None:
+            box = TextBox("caption", r, caption, font, color, int(WRAP_LEFT))
+            if placer.free(r):
+                break
+    if box is not None:
+        placer.add(box)
 
 
 def _title_fit(fonts: Fonts, title: str, width: float, fs: float):
@@ -219,7 +229,7 @@ def _input_names(placer: Placer, lay: Layout, view, fonts: Fonts, names: Sequenc
 
 
 def _node_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tuple[int, int], str],
-                kind: str, color: QColor, fs: float, room: float, whole_layers: bool = False,
+                kind: str, color: QColor, fs: float, room: float = 0.0, whole_layers: bool = False,
                 background: QColor | None = None) -> None:
     """Term labels (bold, above their neuron first) or value labels (below their node
     first), each at the first candidate that is inside and free (module docstring), at
@@ -231,15 +241,16 @@ def _node_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tup
     places = ("above", "below") if term else ("below", "right", "above", "left")
     points = sizes(TERM_POINTS if term else VALUE_POINTS, fs)
 
-    def place(l: int, items: list[tuple[int, str]], where: tuple[str, ...], whole: bool) -> bool:
-        """Place layer l's labels at ``where``; ``whole``: all or none (False if none)."""
+    def place(layer: int, items: list[tuple[int, str]], where: tuple[str, ...], whole: bool) -> bool:
+        """Place ``layer``'s labels at ``where``; ``whole``: all or none (False if none)."""
         start = len(placer.boxes)
         for k, text in items:
-            px, py = ox + s * float(lay.positions[l][k][0]), oy + s * float(lay.positions[l][k][1])
+            x, y = lay.positions[layer][k]
+            px, py = ox + s * float(x), oy + s * float(y)
             if not placer.area.contains(px, py):
                 continue  # the node is out of view
             forms = ((text,), labels.formula_lines(text)) if term else ((text,),)
-            box = _first_free(placer, fonts, forms, where, points, term, px, py, lay.radius[l] * s + room, fs)
+            box = _first_free(placer, fonts, forms, where, points, term, px, py, lay.radius[layer] * s + room, fs)
             if box is not None:
                 font, rect, lines = box
                 placer.add(TextBox(kind, rect, "\n".join(lines), font, color, int(CENTER), background))
@@ -249,13 +260,13 @@ def _node_texts(placer: Placer, lay: Layout, view, fonts: Fonts, texts: dict[tup
         return True
 
     by_layer: dict[int, list[tuple[int, str]]] = {}
-    for (l, k), text in texts.items():
-        by_layer.setdefault(l, []).append((k, text))
-    for l, items in by_layer.items():
+    for (layer, k), text in texts.items():
+        by_layer.setdefault(layer, []).append((k, text))
+    for layer, items in by_layer.items():
         if whole_layers:  # one side for the whole column reads as a column; mixed sides only if none does
-            any(place(l, items, where, True) for where in [(w,) for w in places] + [places])
+            any(place(layer, items, where, True) for where in [(w,) for w in places] + [places])
         else:
-            place(l, items, places, False)
+            place(layer, items, places, False)
 
 
 def _first_free(placer: Placer, fonts: Fonts, forms, places, points: Sequence[float], bold: bool,

@@ -97,12 +97,12 @@ class Placer:
 
     def _covers_circle(self, r: QRectF) -> bool:
         """Whether ``r`` covers part of a circle: its point nearest some centre is inside that radius."""
-        c = self.circles
-        if not len(c):
+        if not len(self.circles):
             return False
-        dx = np.clip(c[:, 0], r.left(), r.right()) - c[:, 0]
-        dy = np.clip(c[:, 1], r.top(), r.bottom()) - c[:, 1]
-        return bool(np.any(dx * dx + dy * dy < c[:, 2] * c[:, 2]))
+        x, y, radius = self.circles.T
+        dx = np.maximum(np.maximum(r.left() - x, x - r.right()), 0.0)  # ufuncs: np.clip costs ~5× more here
+        dy = np.maximum(np.maximum(r.top() - y, y - r.bottom()), 0.0)
+        return bool((dx * dx + dy * dy < radius * radius).any())
 
     def fit(self, r: QRectF) -> QRectF | None:
         """``r`` moved inside the area if it is then free of every placed box, else None."""

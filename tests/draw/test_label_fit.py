@@ -23,6 +23,7 @@ from nnviz.draw import network_text as text  # noqa: E402
 from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 from nnviz.draw.network_painter import NetworkPainter  # noqa: E402
 from nnviz.engine.network import Network  # noqa: E402
+from text_checks import assert_fits  # noqa: E402
 
 SIZES = [(600, 400), (900, 560), (1200, 700)]
 SCALES = [1.0, 1.5]
@@ -65,15 +66,6 @@ def painter_for(case: str, phase: str | None, scale: float) -> NetworkPainter:
         after = 0.9 * before + 0.01 if phase == "update" else before  # an update moves every parameter
         pa.set_phase(PhaseView(phase, trace, 0, before, after, sample_losses(net, trace)), 1.0)
     return pa
-
-
-def assert_fits(boxes, rect: QRectF) -> None:
-    for b in boxes:
-        assert b.kind in text.KINDS
-        assert rect.contains(b.rect), f"{b.kind} {b.text!r} at {b.rect} leaves the canvas {rect}"
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.rect.intersects(b.rect), f"{a.kind} {a.text!r} {a.rect} overlaps {b.kind} {b.text!r} {b.rect}"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

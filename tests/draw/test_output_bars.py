@@ -1,7 +1,7 @@
 """A classifier's outputs on the canvas (issue 13): named by class, with a probability bar
 each while a sample is shown (as long as the probability, with its number), the predicted
 class marked; and on image networks every text inside the canvas and clear of every other
-text and bar, at 1280×720, 900×600 and 600×420 with font scale 1 and 1.5."""
+text, bar and node, at 1280×720, 900×600 and 600×420 with font scale 1 and 1.5."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from image_canvas_support import (  # noqa: F401
 )
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
+from text_checks import assert_fits, assert_off_the_nodes
 
-from nnviz.draw import network_text as text
 from nnviz.draw.theme import LIGHT
 
 
@@ -110,12 +110,8 @@ def test_every_text_and_bar_is_inside_and_clear_of_the_others(qtbot, size, scale
     rect = QRectF(0, 0, *size)
     layout = pa.text_layout(rect)
     boxes = layout.boxes
-    for b in boxes:
-        assert b.kind in text.KINDS
-        assert rect.contains(b.rect), f"{b.kind} {b.text!r} at {b.rect} leaves the canvas {rect}"
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.rect.intersects(b.rect), f"{a.kind} {a.text!r} {a.rect} overlaps {b.kind} {b.text!r} {b.rect}"
+    assert_fits(boxes, rect)
+    assert_off_the_nodes(pa, boxes, rect)
     for bar in layout.bars:
         assert rect.contains(bar.track)
         hit = [b for b in boxes if b.rect.intersects(bar.track)]

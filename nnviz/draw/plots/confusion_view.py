@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from nnviz.app.numbers import number
 from nnviz.draw.colormaps import rgb_of
-from nnviz.draw.plots.digit_drawing import longest_fitting, message, scaled_font
+from nnviz.draw.plots.digit_drawing import PaintedWidget, longest_fitting, message, scaled_font
 from nnviz.draw.plots.segmented_switch import SegmentedSwitch
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.draw.virtuals import qt_virtual
@@ -61,9 +61,11 @@ def text_on(fill: np.ndarray) -> QColor:
     return QColor("#111111") if luminance > 0.5 else QColor("#ffffff")
 
 
-class ConfusionView(QWidget):
+class ConfusionView(PaintedWidget):
     """``source(which)`` → (SetResults or None, why not) is asked at paint time, so a hidden
     view computes nothing; ``set_which`` / the Train | Test switch choose the part."""
+
+    MIN_LINES = (12, 14)  # text lines wide, high
 
     def __init__(self, source: Callable[[str], tuple], parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,20 +120,7 @@ class ConfusionView(QWidget):
         if event.type() == event.Type.FontChange:  # presentation scale: the switch grows
             self._place_switch()
 
-    @qt_virtual("ConfusionView: minimumSizeHint failed", fallback=QSize)
-    def minimumSizeHint(self) -> QSize:
-        h = QFontMetricsF(self.font()).height()
-        return QSize(int(12 * h), int(14 * h))
-
-    @qt_virtual("ConfusionView: paintEvent failed")
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        try:
-            self._paint(p)
-        finally:
-            p.end()
-
-    def _paint(self, p: QPainter) -> None:
+    def paint_content(self, p: QPainter) -> None:
         t = self.theme
         p.fillRect(self.rect(), QColor(t.background))
         results, why = self.source(self.which)

@@ -1,5 +1,6 @@
-"""What the digit panel's parts share: images from NumPy arrays, grids of square cells,
-fonts derived from the widget's own font, text that fits, colours from the theme.
+"""What the digit panel's parts share: a widget that paints itself (``PaintedWidget``),
+images from NumPy arrays, grids of square cells, fonts derived from the widget's own font,
+text that fits, colours from the theme.
 
 Images are drawn with QPainter's default (no SmoothPixmapTransform): scaled nearest
 neighbour, so a pixel of a digit stays one flat square.
@@ -10,14 +11,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QWidget
 
 from nnviz.draw.image_layer import grey_rgba
 from nnviz.draw.thumbnails import rgba_to_qimage
+from nnviz.draw.virtuals import qt_virtual
 
 __all__ = [
     "CellGrid",
+    "PaintedWidget",
     "cell_grid",
     "grey_rgba",
     "longest_fitting",
@@ -26,6 +30,35 @@ __all__ = [
     "scaled_font",
     "snap_side",
 ]
+
+
+class PaintedWidget(QWidget):
+    """A widget that paints itself with a QPainter: ``paintEvent`` opens one on the widget,
+    hands it to ``paint_content`` and always ends it; an exception is logged with its
+    traceback (which names the subclass's ``paint_content``), never reaches Qt. MIN_LINES =
+    (wide, high): the minimum size in lines of the widget's font (so it grows with the
+    presentation scale); None keeps QWidget's."""
+
+    MIN_LINES: tuple[float, float] | None = None
+
+    def paint_content(self, p: QPainter) -> None:
+        """Draw the widget with ``p`` (active on the widget; ended afterwards)."""
+        raise NotImplementedError(f"{type(self).__name__} paints nothing: define paint_content")
+
+    @qt_virtual("a digit panel view could not be painted")
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        try:
+            self.paint_content(p)
+        finally:
+            p.end()
+
+    @qt_virtual("a digit panel view's minimum size failed", fallback=QSize)
+    def minimumSizeHint(self) -> QSize:
+        if self.MIN_LINES is None:
+            return super().minimumSizeHint()
+        line = QFontMetricsF(self.font()).height()
+        return QSize(int(self.MIN_LINES[0] * line), int(self.MIN_LINES[1] * line))
 
 
 def scaled_font(font: QFont, factor: float, bold: bool = False) -> QFont:

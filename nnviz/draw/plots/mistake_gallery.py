@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from nnviz.app.numbers import number
 from nnviz.draw.plots.digit_drawing import (
     CellGrid,
+    PaintedWidget,
     grey_rgba,
     longest_fitting,
     message,
@@ -35,8 +36,10 @@ PAD, GAP = 6.0, 6.0
 THUMB_LINES = 3.2  # an image is about this many text lines high (then snapped to whole pixels)
 
 
-class MistakeGallery(QWidget):
+class MistakeGallery(PaintedWidget):
     """``source(part)`` → (SetResults or None, why not) is asked at paint time."""
+
+    MIN_LINES = (12, 8)  # text lines wide, high
 
     sampleChosen = Signal(int)
 
@@ -150,20 +153,7 @@ class MistakeGallery(QWidget):
 
     # ---- painting ------------------------------------------------------------------------
 
-    @qt_virtual("MistakeGallery: minimumSizeHint failed", fallback=QSize)
-    def minimumSizeHint(self) -> QSize:
-        h = self._line()
-        return QSize(int(12 * h), int(8 * h))
-
-    @qt_virtual("MistakeGallery: paintEvent failed")
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        try:
-            self._paint(p)
-        finally:
-            p.end()
-
-    def _paint(self, p: QPainter) -> None:
+    def paint_content(self, p: QPainter) -> None:
         t = self.theme
         p.fillRect(self.rect(), QColor(t.background))
         results, why = self.source(self.part)

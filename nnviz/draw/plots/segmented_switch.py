@@ -14,14 +14,14 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from nnviz.draw.plots.digit_drawing import longest_fitting
+from nnviz.draw.plots.digit_drawing import PaintedWidget, longest_fitting
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["SegmentedSwitch"]
 
 
-class SegmentedSwitch(QWidget):
+class SegmentedSwitch(PaintedWidget):
     """Segments of equal width across the widget. ``choices``: (name, label forms longest
     first, tooltip) per segment; a segment writes the longest form that fits it."""
 
@@ -82,15 +82,7 @@ class SegmentedSwitch(QWidget):
         narrowest = max(metrics.horizontalAdvance(forms[-1]) for _, forms, _ in self.choices)
         return QSize(int(len(self.choices) * (narrowest + metrics.height())), int(1.8 * metrics.height()))
 
-    @qt_virtual("SegmentedSwitch: paintEvent failed")
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        try:
-            self._paint(p)
-        finally:
-            p.end()
-
-    def _paint(self, p: QPainter) -> None:
+    def paint_content(self, p: QPainter) -> None:
         t = self.theme
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.fillRect(self.rect(), QColor(t.background))

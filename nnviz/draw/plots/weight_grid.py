@@ -22,6 +22,7 @@ from nnviz.app.numbers import number
 from nnviz.draw.colormaps import diverging_rgba
 from nnviz.draw.plots.digit_drawing import (
     CellGrid,
+    PaintedWidget,
     cell_grid,
     longest_fitting,
     message,
@@ -43,9 +44,11 @@ def key_strip() -> QImage:
     return rgba_to_qimage(diverging_rgba(np.linspace(-1.0, 1.0, 256)[None, :], -1.0, 1.0))
 
 
-class WeightGrid(QWidget):
+class WeightGrid(PaintedWidget):
     """``set_image_shape(shape)`` then ``set_weights(W⁽¹⁾ (H, rows·cols))``; the QImages are made
     at the next paint (not at all while the grid is hidden)."""
+
+    MIN_LINES = (8, 8)  # text lines wide, high
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,20 +98,7 @@ class WeightGrid(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(360, 360)
 
-    @qt_virtual("WeightGrid: minimumSizeHint failed", fallback=QSize)
-    def minimumSizeHint(self) -> QSize:
-        h = QFontMetricsF(self.font()).height()
-        return QSize(int(8 * h), int(8 * h))
-
-    @qt_virtual("WeightGrid: paintEvent failed")
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        try:
-            self._paint(p)
-        finally:
-            p.end()
-
-    def _paint(self, p: QPainter) -> None:
+    def paint_content(self, p: QPainter) -> None:
         t = self.theme
         p.fillRect(self.rect(), QColor(t.background))
         images = self.images()
