@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from nnviz.app.image_views import weight_images, weight_scale
+from nnviz.app.image_views import weight_scale
 from nnviz.app.numbers import number
 from nnviz.draw.colormaps import diverging_rgba
 from nnviz.draw.plots.digit_drawing import (
@@ -30,6 +30,7 @@ from nnviz.draw.plots.digit_drawing import (
     scaled_font,
 )
 from nnviz.draw.theme import LIGHT, Theme
+from nnviz.draw.thumbnails import weight_thumbnails
 from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["WeightGrid"]
@@ -85,8 +86,7 @@ class WeightGrid(PaintedWidget):
         """One QImage (cols × rows px) per neuron, made now if the weights changed."""
         if self._images is None and self.weights is not None:
             self.scale = weight_scale(self.weights)
-            rgba = diverging_rgba(weight_images(self.weights, self.image_shape), -self.scale, self.scale)
-            self._images = [rgba_to_qimage(rgba[k]) for k in range(rgba.shape[0])]
+            self._images = weight_thumbnails(self.weights, self.image_shape)  # the canvas's node images
         return self._images or []
 
     def cell_rects(self) -> list[QRectF]:
