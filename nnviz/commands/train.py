@@ -19,7 +19,8 @@ from nnviz.commands.args import int_list, load_dataset
 from nnviz.engine.atomic_files import folder_of, probe_folder
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
-from nnviz.engine.model_io import load_model, save_model
+from nnviz.engine.model_io import is_onnx, load_model, save_model
+from nnviz.engine.onnx_io import require_onnx
 from nnviz.engine.network import Network
 from nnviz.engine.stop_signals import Stopped, stop_on_signals
 from nnviz.engine.trainer import TrainConfig, Trainer
@@ -117,6 +118,8 @@ def check_save_target(path: str | None, force: bool, label: str = "--save ") -> 
     what = f"{label}{path}"
     if target.is_dir():
         raise NnvizError(f"{what}: is a folder")
+    if is_onnx(target):
+        require_onnx("saving")  # before training: a run must not end unsaved for want of a package
     if target.exists() and not force:
         raise NnvizError(f"{what}: the file exists; add --force to replace it")
     if not folder_of(target).is_dir():

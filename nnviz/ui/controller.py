@@ -103,16 +103,15 @@ class SessionController(Rewind, QObject):
             return
         was_running = self.running
         self.pause()
-        old = self.problem
+        old = (self.problem, self.model_path)
         self.problem = problem
-        kept = problem.with_own_loss(self.network, self.dataset) if problem.only_loss_differs(old) else None
-        if kept is None:
-            self.model_path = None  # the network is no longer the one from the file
-        try:
+        try:  # nothing is used until the data and the network are built: a refusal changes nothing
+            kept = problem.with_own_loss(self.network, self.dataset) if problem.only_loss_differs(old[0]) else None
+            if kept is None:
+                self.model_path = None  # the network is no longer the one from the file
             self._build(kept)  # a new loss alone keeps the weights (an opened model's too)
         except NnvizError as exc:
-            self.problem = old
-            self._build()
+            self.problem, self.model_path = old
             self.errorOccurred.emit(str(exc))
             return
         if was_running:
@@ -221,8 +220,8 @@ class SessionController(Rewind, QObject):
         self.run = None  # from here on, what the old run still sends is stale
         run.stop()
         shown = self.snapshot
-        if shown is not None and not shown.fresh_metrics and shown.step == self.trainer.step:
-            self._publish(self.trainer.snapshot())  # paused: the losses of the weights shown, not an earlier step's
+        if shown is not None and (not shown.fresh_metrics or shown.step != self.trainer.step):
+            self._publish(self.trainer.snapshot())  # paused: the weights trained last and their own losses
         if self.trainer.config != self.problem.train:  # a config sent that the worker had not taken yet
             self.trainer.configure(self.problem.train)
         self.runningChanged.emit(False)

@@ -51,9 +51,9 @@ def _make_panel(key: str, controller: SnapshotSource, canvas: NetworkCanvas, the
         return ChainRulePanel(controller=controller, canvas=canvas, theme=theme)
     if key == "dead_neurons":
         return DeadNeuronPanel(controller=controller, canvas=canvas, theme=theme)
-    if key == "drawing_pad":  # what is drawn is traced through the network as it is drawn
-        panel = DrawingPadPanel(controller=controller, theme=theme)
-        panel.drawn.connect(lambda x: controller.trace_sample(x, None))
+    if key == "drawing_pad":  # what is drawn is traced through the network as it is drawn (paused:
+        panel = DrawingPadPanel(controller=controller, theme=theme)  # while playing, the pad's own bars)
+        panel.drawn.connect(lambda x: None if controller.running else controller.trace_sample(x, None))
         return panel
     kinds = {"gradient_flow": GradientFlowPanel, "init_lab": InitLabPanel, "optimizers": OptimizerPanel,
              "losses": LossPanel}

@@ -71,9 +71,17 @@ class FileActions:
         filters = list(SAVE_MODEL_FILTERS)
         chosen = next((f for f in filters if start.lower().endswith(SAVE_MODEL_FILTERS[f])), filters[0])
         path, chosen = QFileDialog.getSaveFileName(self.window, "Save model", start, ";;".join(filters), chosen)
-        if path:
-            known = Path(path).suffix.lower() in SAVE_MODEL_FILTERS.values()
-            self.save_model(path if known else path + SAVE_MODEL_FILTERS.get(chosen, ".json"))
+        if not path:
+            return
+        if Path(path).suffix.lower() not in SAVE_MODEL_FILTERS.values():
+            path += SAVE_MODEL_FILTERS.get(chosen, ".json")  # the dialog asked about the name without it
+            if Path(path).exists() and not self._may_replace(path):
+                return
+        self.save_model(path)
+
+    def _may_replace(self, path: str) -> bool:
+        answer = QMessageBox.question(self.window, "Save model", f"{Path(path).name} exists. Replace it?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def save_model(self, path: str) -> bool:
         c = self.controller

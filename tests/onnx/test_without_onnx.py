@@ -64,3 +64,14 @@ def test_json_models_work_as_before(tmp_path, no_onnx, model_json, capsys):
     assert main(["convert", str(model_json), str(tmp_path / "copy.json")]) == 0
     assert np.array_equal(load_model(tmp_path / "copy.json").params, load_model(model_json).params)
     capsys.readouterr()
+
+
+def test_train_refuses_an_onnx_target_before_training(tmp_path, no_onnx, capsys, monkeypatch):
+    import nnviz.commands.train as train_command
+
+    trained = []
+    monkeypatch.setattr(train_command, "train_with_progress", lambda *a, **k: trained.append(1) or 0.0)
+    code = main(["train", "--dataset", "xor", "--epochs", "3", "--save", str(tmp_path / "out.onnx")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == [f"nnviz train: {SAVING}"]
+    assert trained == [] and not (tmp_path / "out.onnx").exists()

@@ -491,3 +491,34 @@ def test_a_new_loss_alone_keeps_the_weights(make_controller):
     assert c.network.loss_name == "mse" and np.array_equal(c.network.params, trained)
     c.set_problem(replace(c.problem, loss="bce", seed=c.problem.seed + 1))  # with another change: a new network
     assert c.network.loss_name == "bce" and not np.array_equal(c.network.params, trained)
+
+
+def test_pause_shows_the_weights_trained_last_with_their_own_losses(make_controller, qtbot, monkeypatch):
+    """Display-rate snapshots may carry earlier figures, and the worker may train on past the
+    last one shown: after Pause the views show the trainer as it is, its figures fresh."""
+    monkeypatch.setattr("nnviz.engine.metric_budget.CHEAP_SECONDS", 0.0)  # every evaluation counts as dear
+    monkeypatch.setattr("nnviz.engine.metric_budget.SPACING", 1e9)  # so the run carries its first figures
+    c = make_controller()
+    c.play()
+    qtbot.waitUntil(lambda: c.snapshot.step > 20, timeout=10000)
+    c.pause()
+    assert c.snapshot.fresh_metrics and c.snapshot.step == c.trainer.step
+    assert c.snapshot.train_loss == c.trainer.evaluate()[0]
+    assert np.array_equal(c.snapshot.params, c.network.params)
+
+
+def test_a_loss_the_output_cannot_take_is_one_message_and_changes_nothing(make_controller):
+    from nnviz.engine.network import Network
+
+    c = make_controller()
+    c.set_problem(replace(c.problem, dataset="blobs"))  # 3 classes
+    logits = Network([2, 3, 3], ["tanh", "linear"], "mse")  # e.g. a torch model ending in Linear
+    logits.initialize("xavier", np.random.default_rng(0))
+    c.load_network(logits, "logits.onnx")
+    c.trainer.train_epochs(1)
+    before = (c.problem, c.network.params.copy(), c.model_path)
+    errors = []
+    c.errorOccurred.connect(errors.append)
+    c.set_problem(replace(c.problem, loss="ce"))  # ce needs a softmax output
+    assert len(errors) == 1 and "softmax" in errors[0]
+    assert c.problem == before[0] and np.array_equal(c.network.params, before[1]) and c.model_path == before[2]

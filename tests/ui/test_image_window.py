@@ -123,3 +123,28 @@ def test_a_digits_model_opens_on_the_digits(window, tmp_path, dialogs):
     save_model(other, tmp_path / "other.json")
     assert not window.files.open_model(str(tmp_path / "other.json"))
     assert len(dialogs) == 1 and "takes 3 inputs" in dialogs[0] and c.problem.dataset == "digits"
+
+
+def test_drawing_while_training_plays_keeps_it_playing(window, qtbot):
+    c = use_digits(window)
+    window.docks.show_panel("drawing_pad")
+    panel = window.docks.panels["drawing_pad"]
+    c.play()
+    with qtbot.waitSignal(panel.drawn, timeout=5000):
+        panel.pad.stroke([(40.0, 40.0), (60.0, 200.0)])
+    assert c.running and c.phase is None  # the pad's own bars follow the drawing meanwhile
+    c.pause()
+
+
+def test_save_as_with_a_suffix_added_asks_before_replacing(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    existing = tmp_path / "model.onnx"
+    existing.write_bytes(b"the user's own file")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "model"), "ONNX model (*.onnx)")))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda parent, title, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.No))
+    window.files.save_model_dialog()
+    assert asked == ["model.onnx exists. Replace it?"] and existing.read_bytes() == b"the user's own file"

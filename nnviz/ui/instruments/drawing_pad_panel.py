@@ -257,7 +257,8 @@ class DrawingPadPanel(QWidget):
         outputs.addWidget(self.prediction)
         self.bars = OutputBars(theme=theme)
         outputs.addWidget(self.bars, 1)
-        self.hint = QLabel("Left button draws, right button erases. Keys: E eraser, P pen, Delete clears.")
+        self.hint = QLabel("Left button draws, right button erases. Keys: E eraser, P pen, Delete clears. "
+                           "While paused the network traces the drawing; while training plays only these bars follow it.")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         layout.addStretch(0)  # without image data: the sentence at the top
