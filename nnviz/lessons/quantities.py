@@ -108,21 +108,35 @@ def _class(state, e) -> float:
     return float(_classes(state.trace.prediction[i:i + 1])[0])
 
 
-def _confusion(state, e) -> float:
-    """Cell (true, predicted) of the confusion matrix: how many examples of class ``true``
-    the network takes for class ``predicted``, on the test part (the training part when
-    there is no test data), as the confusion panel shows it. Classes count from 0."""
+def _confusion_matrix(state) -> np.ndarray:
+    """(C, C) counts, row = true class, column = the class the network reads, on the test
+    part (the training part when there is no test data), as the confusion panel shows it."""
     data, net = state.dataset, _network(state)
     if data is None or data.num_classes < 2:
         raise QuantityError("a confusion matrix needs a dataset with classes")
     if net.layers[-1] != data.num_classes and not (net.layers[-1] == 1 and data.num_classes == 2):
         raise QuantityError(f"the network has {net.layers[-1]} outputs for {data.num_classes} classes")
-    for name, cls in (("true", e.true), ("predicted", e.predicted)):
-        if not 0 <= cls < data.num_classes:
-            raise QuantityError(f"{name} class {cls} does not exist (0..{data.num_classes - 1})")
     part = "test" if data.n_test else "train"
     predicted = _classes(net.predict(data.inputs(part)))
-    return float(np.sum((data.labels(part) == e.true) & (predicted == e.predicted)))
+    cells = data.labels(part).astype(np.intp) * data.num_classes + predicted.astype(np.intp)
+    return np.bincount(cells, minlength=data.num_classes ** 2).reshape(data.num_classes, data.num_classes)
+
+
+def _confusion(state, e) -> float:
+    """Cell (true, predicted) of the confusion matrix: how many examples of class ``true``
+    the network takes for class ``predicted``. Classes count from 0."""
+    matrix = _confusion_matrix(state)
+    for name, cls in (("true", e.true), ("predicted", e.predicted)):
+        if not 0 <= cls < len(matrix):
+            raise QuantityError(f"{name} class {cls} does not exist (0..{len(matrix) - 1})")
+    return float(matrix[e.true, e.predicted])
+
+
+def _most_confused(state, e) -> float:
+    """The largest off-diagonal cell of the confusion matrix: the commonest single mistake's count."""
+    matrix = _confusion_matrix(state).copy()
+    np.fill_diagonal(matrix, 0)
+    return float(matrix.max())
 
 
 def _sample_loss(state, e) -> float:
@@ -202,7 +216,8 @@ QUANTITIES: dict[str, Callable] = {
     "train_loss": _evaluate("train_loss"), "test_loss": _evaluate("test_loss"),
     "train_accuracy": _evaluate("train_accuracy"), "test_accuracy": _evaluate("test_accuracy"),
     "grad_mean": _grad_mean, "grad_ratio": _grad_ratio, "dead_neurons": _dead_neurons,
-    "row_spread": _row_spread, "final_loss": _final_loss, "confusion": _confusion, "parameters": _parameters,
+    "row_spread": _row_spread, "final_loss": _final_loss, "confusion": _confusion, "most_confused": _most_confused,
+    "parameters": _parameters,
     "train_size": _part_size("train"), "test_size": _part_size("test"),
 }
 

@@ -272,3 +272,21 @@ def test_a_wrong_count_in_the_lesson_fails_its_check():
     failures = LessonPlayer(replace(lesson_, steps=tuple(steps))).check()
     assert failures and f'step {k + 1} ("The confusion matrix")' in failures[0]
     assert "confusion (true 8, predicted 1) = 11" in failures[0] and "the engine gives 10" in failures[0]
+
+
+def test_most_confused_is_the_largest_cell_off_the_diagonal():
+    from types import SimpleNamespace
+
+    from nnviz.engine.datasets import make_dataset
+    from nnviz.engine.network import Network
+    from nnviz.lessons.quantities import QUANTITIES
+
+    data = make_dataset("digits", test_fraction=0.5, seed=0)
+    net = Network([64, 10], ["softmax"], "ce")
+    net.initialize("xavier", np.random.default_rng(1))  # untrained: many mistakes
+    state = SimpleNamespace(dataset=data, network=net)
+    predicted = np.argmax(net.predict(data.x_test), axis=1)
+    matrix = np.zeros((10, 10), dtype=int)
+    np.add.at(matrix, (data.y_test.astype(int), predicted), 1)
+    np.fill_diagonal(matrix, 0)
+    assert QUANTITIES["most_confused"](state, None) == matrix.max() > 0
