@@ -19,6 +19,7 @@ from nnviz.commands.args import int_list, load_dataset
 from nnviz.engine.atomic_files import folder_of, probe_folder
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.errors import NnvizError
+from nnviz.engine.heads import output_head
 from nnviz.engine.model_io import is_onnx, load_model, save_model
 from nnviz.engine.onnx_io import require_onnx
 from nnviz.engine.network import Network
@@ -53,13 +54,15 @@ def add_arguments(train) -> None:
     train.add_argument("--standardize", action="store_true", help="z-score the features (train mean and std)")
     train.add_argument("--model", metavar="FILE", help="start from this model file (.json or .onnx): its "
                        "architecture and weights, not a new network")
-    train.add_argument("--layers", help=f"units per layer, input first (default {default['layers']})")
+    train.add_argument("--layers", help="units per layer, input first (default: the data's inputs,8,8,outputs, "
+                       "e.g. 2,8,8,1)")
     train.add_argument("--activation", choices=ACTIVATION_NAMES, metavar="NAME",
                        help=f"hidden activation: {', '.join(ACTIVATION_NAMES)} (default {default['activation']})")
     train.add_argument("--output-activation", choices=(*ACTIVATION_NAMES, "softmax"), metavar="NAME",
-                       help=f"output activation (default {default['output_activation']})")
+                       help=f"output activation (default {default['output_activation']}; softmax for 3 or more "
+                       "classes)")
     train.add_argument("--loss", choices=tuple(LOSSES),
-                       help=f"loss (default {LOSS_DEFAULT}, or with --model the model's)")
+                       help=f"loss (default {LOSS_DEFAULT}; ce for 3 or more classes; with --model the model's)")
     train.add_argument("--optimizer", default="sgd", choices=tuple(OPTIMIZERS), help="optimizer (default sgd)")
     train.add_argument("--lr", type=float, default=0.03, help="learning rate (default 0.03)")
     train.add_argument("--batch-size", type=int, default=10, help="mini-batch size (default 10)")
@@ -76,18 +79,29 @@ def add_arguments(train) -> None:
     train.add_argument("--json", action="store_true", help="print one JSON summary object")
 
 
-def build_network(args, n_inputs: int) -> Network:
-    """The network to train: --model's (its weights as they are), or a new one initialized from --layers etc."""
+def build_network(args, data: Dataset) -> Network:
+    """The network to train: --model's (its weights as they are), or a new one initialized from --layers etc.
+
+    Not given: --layers is n_in,8,8,n_out for the data (one output, or one per class of 3 or
+    more); the output activation and the loss, when neither is given, follow the app's head
+    rule (engine.heads: several classes → softmax and cross-entropy, else sigmoid and mse)."""
+    n_inputs = data.x_train.shape[1]
     if args.model:
         return model_network(args, n_inputs)
     given = {key: getattr(args, key) for key in ARCHITECTURE_DEFAULTS}
     arch = {key: value if value is not None else ARCHITECTURE_DEFAULTS[key] for key, value in given.items()}
+    loss = args.loss or LOSS_DEFAULT
+    if args.output_activation is None and args.loss is None:
+        head = output_head(data.task, data.num_classes, arch["output_activation"], loss)
+        arch["output_activation"], loss = head.activation, head.loss
+    if args.layers is None:
+        arch["layers"] = f"{n_inputs},8,8,{output_head(data.task, data.num_classes).outputs}"
     layers = int_list(arch["layers"], "--layers")
     if layers and layers[0] != n_inputs:
         raise NnvizError(f"--layers starts with {layers[0]} inputs but the data has {n_inputs} features; "
                          f"start it with {n_inputs}")
     activations = [arch["activation"]] * (len(layers) - 2) + [arch["output_activation"]]
-    network = Network(layers, activations, args.loss or LOSS_DEFAULT)
+    network = Network(layers, activations, loss)
     network.initialize(arch["init"], np.random.default_rng(args.seed))
     return network
 
@@ -193,7 +207,7 @@ def _train(args) -> int:
         raise NnvizError("--save-diverged needs --save MODEL.json")
     check_save_target(args.save, args.force)
     data = load_dataset(args)
-    network = build_network(args, data.x_train.shape[1])
+    network = build_network(args, data)
     data.check_loss(network.loss_name)  # float labels with bce: refused, not trained into nonsense
     config = TrainConfig(learning_rate=args.lr, batch_size=args.batch_size, optimizer=args.optimizer,
                          l1=args.l1, l2=args.l2)

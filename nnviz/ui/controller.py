@@ -91,7 +91,10 @@ class SessionController(Rewind, QObject):
 
     def _build(self, network: Network | None = None) -> None:
         dataset = self.problem.make_dataset(self.csv_text)
-        self._use(build_trainer(self.problem, dataset, network))
+        trainer = build_trainer(self.problem, dataset, network)
+        built = trainer.network  # the head rule may have changed the output (digits: softmax and ce)
+        self.problem = replace(self.problem, output_activation=built.activation_names[-1], loss=built.loss_name)
+        self._use(trainer)
 
     def set_problem(self, problem: Problem) -> None:
         """Apply what the controls chose: hyper-parameters at the next step, the rest by rebuilding."""

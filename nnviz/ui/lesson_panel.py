@@ -270,10 +270,13 @@ class LessonPanel(QWidget):
             self.text.setMarkdown(self.step.text + "\n\n" + self.step.reveal)
         self.answer_button.setEnabled(False)
         self.reveal_button.setEnabled(False)
+        leave_field = self.number.hasFocus()  # answered: → must go on again (the field would keep it)
         if not self.answered:
             self.answered = True
             self.next_button.setEnabled(self.index < len(self.lesson.steps) - 1)
             self.revealed.emit()
+        if leave_field:
+            (self.next_button if self.next_button.isEnabled() else self).setFocus()
 
     # ---- navigation ------------------------------------------------------------------------
 

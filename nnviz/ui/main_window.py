@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.activation_plot = ActivationPlot(theme=theme)
         layout = self.plots_layout
         layout.addWidget(self.boundary_plot, 4)
-        layout.addWidget(self.digit_panel, 4)
+        layout.addWidget(self.digit_panel, 8)  # images: the grid, matrix and gallery need room more than the curves
         layout.addWidget(self.loss_plot, 5)
         row = QHBoxLayout()
         row.addWidget(QLabel("Activation of"))

@@ -232,3 +232,14 @@ def test_sizes_follow_the_font(qtbot, panel):
     after = [v.minimumSizeHint() for v in views]
     for b, a in zip(before, after):
         assert a.width() > 1.3 * b.width() and a.height() > 1.3 * b.height()
+
+
+def test_a_blank_pad_predicts_nothing(qtbot, panel):
+    assert panel.pad.is_empty() and panel.probabilities is None and panel.bars.values is None
+    assert panel.prediction.text() == "Draw a digit: its probabilities appear here"
+    with qtbot.waitSignal(panel.drawn, timeout=2000):
+        drag(panel.pad, [(150, 100), (360, 100), (220, 440)])
+    assert panel.probabilities is not None
+    with qtbot.waitSignal(panel.drawn, timeout=2000):
+        panel.clear()
+    assert panel.probabilities is None and "Draw a digit" in panel.prediction.text()

@@ -129,3 +129,15 @@ def test_a_lesson_with_a_wrong_number_is_refused(qtbot, lesson_window, tmp_path,
     assert not w.lessons.open_file(str(bad))
     assert len(shown) == 1 and "step 4" in shown[0] and "1.031" in shown[0]
     assert w.lessons.lesson.id == "perceptron"  # the open lesson is untouched
+
+
+def test_right_arrow_goes_on_after_an_answer_typed_with_enter(qtbot, lesson_window):
+    w = lesson_window
+    w.lessons.show_step(2)  # "What is z?": a number typed into the field
+    panel = w.lesson_panel
+    panel.number.setFocus()
+    qtbot.keyClicks(panel.number, "1.031")
+    qtbot.keyClick(panel.number, Qt.Key.Key_Return)
+    assert panel.answered and panel.last_answer_right is True and not panel.number.hasFocus()
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_Right)
+    assert panel.index == 3

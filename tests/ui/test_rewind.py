@@ -154,14 +154,17 @@ def test_left_steps_back_one_recorded_frame_and_right_forward(window, qtbot):
     assert window.actions_["step_back"].isEnabled() and not window.actions_["lesson_prev"].isEnabled()
 
 
-def test_left_while_playing_pauses_on_the_frame_before_the_latest(window, qtbot):
+def test_left_while_playing_pauses_on_the_frame_before_the_one_shown(window, qtbot):
+    """Pausing records the trainer's last state if it had trained past the frame shown; ←
+    still goes to the frame before the one the user was looking at."""
     c = window.controller
     window.actions_["play"].trigger()
     qtbot.waitUntil(lambda: len(c.timeline) >= 5, timeout=5000)
+    seen = c.snapshot
     window.actions_["step_back"].trigger()
     assert not c.running
-    assert c.timeline.cursor == len(c.timeline) - 2
-    assert c.snapshot is c.timeline[-2]
+    assert c.timeline[c.timeline.cursor + 1] is seen
+    assert c.snapshot is c.timeline[c.timeline.cursor] and c.snapshot.step < seen.step
 
 
 # ----------------------------------------------------------------------------- undo / redo

@@ -362,13 +362,14 @@ class DrawingPadPanel(QWidget):
     def _show_outputs(self) -> None:
         """The bars and the prediction line for input_x through the network (when both fit)."""
         net, x, probs = self.network, self.input_x, None
-        if net is not None and x is not None and net.layers[0] == x.shape[0]:
+        drawn = not self.pad.is_empty()  # a blank page is no digit: no prediction for it
+        if drawn and net is not None and x is not None and net.layers[0] == x.shape[0]:
             probs = net.predict(x[None, :])[0]
         self.probabilities = probs
         finite = probs is not None and bool(np.isfinite(probs).all())
         self.bars.set_values(probs if finite else None, 10 if net is None else net.layers[-1])
         if probs is None:
-            text = "Output probabilities"
+            text = "Output probabilities" if drawn else "Draw a digit: its probabilities appear here"
         elif not finite:
             text = "The outputs are not numbers: the training diverged"
         else:
