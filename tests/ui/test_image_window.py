@@ -22,6 +22,8 @@ def use_digits(window, hidden=(16,)):
 def test_digits_swap_the_boundary_plot_for_the_digit_panel_and_back(window, qtbot):
     c = use_digits(window)
     assert c.network.layers == (64, 16, 10) and c.network.activation_names[-1] == "softmax"
+    controls = window.controls  # they show the head the network uses, not the sigmoid/bce asked before
+    assert (controls.output_activation.currentData(), controls.loss.currentData()) == ("softmax", "ce")
     qtbot.waitUntil(lambda: window.digit_panel.isVisible())
     assert not window.boundary_plot.isVisible()
     assert window.canvas.painter.image.shape == (8, 8) and window.canvas.painter.image.pixels is None
