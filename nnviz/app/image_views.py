@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.classes import confusion_matrix, predicted_classes
 from nnviz.engine.network import Network
 
 __all__ = [
@@ -49,33 +50,10 @@ def weight_scale(weights0: np.ndarray) -> float:
     return m if m > 0 else 1.0
 
 
-def predicted_classes(outputs: np.ndarray) -> np.ndarray:
-    """(n, C) network outputs → (n,) int classes: argmax for several outputs, ŷ > 0.5 for one
-    sigmoid output (the rule of nnviz.engine.trainer.accuracy, so both count the same right)."""
-    y_hat = np.asarray(outputs, dtype=np.float64)
-    if y_hat.shape[1] == 1:
-        return (y_hat[:, 0] > 0.5).astype(np.intp)
-    return np.argmax(y_hat, axis=1).astype(np.intp)
-
-
 def predictions(network: Network, x: np.ndarray) -> np.ndarray:
     """(n, d) inputs → (n,) int predicted classes, one forward pass (predicted_classes)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverged network still answers
         return predicted_classes(network.predict(x))
-
-
-def confusion_matrix(true: np.ndarray, predicted: np.ndarray, num_classes: int) -> np.ndarray:
-    """(C, C) int counts M[t, p] = #{i : true_i = t, predicted_i = p}: rows are the true class,
-    columns the predicted one; M.sum() = n and trace(M) = the number right.
-    Computed as bincount(true·C + predicted) reshaped to (C, C)."""
-    t = np.asarray(true).astype(np.intp)
-    p = np.asarray(predicted).astype(np.intp)
-    c = int(num_classes)
-    if t.shape != p.shape or t.ndim != 1:
-        raise ValueError(f"true {t.shape} and predicted {p.shape} must be two (n,) arrays")
-    if t.size and (min(t.min(), p.min()) < 0 or max(t.max(), p.max()) >= c):
-        raise ValueError(f"classes must lie in 0 … {c - 1}")
-    return np.bincount(t * c + p, minlength=c * c).reshape(c, c)
 
 
 def misclassified(true: np.ndarray, predicted: np.ndarray) -> np.ndarray:

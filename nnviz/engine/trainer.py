@@ -26,6 +26,7 @@ from collections.abc import Generator
 
 import numpy as np
 
+from nnviz.engine.classes import predicted_classes
 from nnviz.engine.divergence import DivergenceWatch, diverged_message
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.metric_budget import MetricBudget
@@ -43,8 +44,7 @@ def accuracy(y_hat: np.ndarray, labels: np.ndarray) -> float | None:
     """Fraction classified right: ŷ > 0.5 for one output, argmax for several. labels: (B,)."""
     if len(labels) == 0:
         return None
-    predicted = (y_hat[:, 0] > 0.5) if y_hat.shape[1] == 1 else np.argmax(y_hat, axis=1)
-    return float(np.mean(predicted == labels))
+    return float(np.mean(predicted_classes(y_hat) == labels))
 
 
 class Trainer:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from nnviz.engine.classes import confusion_matrix, predicted_classes
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import Trainer
 
@@ -96,16 +97,11 @@ def _network(state) -> Network:
     return state.network
 
 
-def _classes(outputs: np.ndarray) -> np.ndarray:
-    """(n, C) outputs → (n,) predicted classes: σ > 0.5 ⇒ 1 for one output, the largest output otherwise."""
-    return (outputs[:, 0] > 0.5).astype(np.intp) if outputs.shape[1] == 1 else np.argmax(outputs, axis=1)
-
-
 def _class(state, e) -> float:
     if state.trace is None:
         raise QuantityError("there is no sample traced at this step")
     i = _index(e.sample, state.trace.prediction.shape[0], "sample")
-    return float(_classes(state.trace.prediction[i:i + 1])[0])
+    return float(predicted_classes(state.trace.prediction[i:i + 1])[0])
 
 
 def _confusion_matrix(state) -> np.ndarray:
@@ -117,9 +113,8 @@ def _confusion_matrix(state) -> np.ndarray:
     if net.layers[-1] != data.num_classes and not (net.layers[-1] == 1 and data.num_classes == 2):
         raise QuantityError(f"the network has {net.layers[-1]} outputs for {data.num_classes} classes")
     part = "test" if data.n_test else "train"
-    predicted = _classes(net.predict(data.inputs(part)))
-    cells = data.labels(part).astype(np.intp) * data.num_classes + predicted.astype(np.intp)
-    return np.bincount(cells, minlength=data.num_classes ** 2).reshape(data.num_classes, data.num_classes)
+    predicted = predicted_classes(net.predict(data.inputs(part)))
+    return confusion_matrix(data.labels(part), predicted, data.num_classes)
 
 
 def _confusion(state, e) -> float:
