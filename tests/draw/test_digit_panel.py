@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("pytestqt")
 
 from image_canvas_support import image_painter, paint_errors  # noqa: E402, F401
 from PySide6.QtCore import QRectF  # noqa: E402

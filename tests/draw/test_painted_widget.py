@@ -10,7 +10,6 @@ import logging
 
 import pytest
 
-pytest.importorskip("pytestqt")
 
 from PySide6.QtGui import QFontMetricsF, QPainter  # noqa: E402
 
