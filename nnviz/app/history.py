@@ -47,9 +47,15 @@ class HistoryBuffer:
         return [tuple(r) for r in self._curve.rows().tolist()]
 
     def add(self, snap: Snapshot, batches_per_epoch: int) -> None:
-        if not snap.fresh_metrics:  # an earlier step's figures: no new point on the curves
-            return
+        """A row for ``snap``'s figures, at the epoch they are of: its own, or (figures of an
+        earlier step, evaluated in the background) their ``metrics_epoch`` when that is after
+        the last row; figures already drawn add nothing."""
         epoch = snap.epoch + snap.batch / max(batches_per_epoch, 1)
+        if not snap.fresh_metrics:
+            last = self._curve.last_x
+            if snap.metrics_epoch is None or (last is not None and snap.metrics_epoch <= last):
+                return
+            epoch = snap.metrics_epoch
         nan = float("nan")
         self._curve.add(epoch, (snap.train_loss,
                                 nan if snap.test_loss is None else snap.test_loss,

@@ -30,6 +30,9 @@ DECADES = 3  # 1 … 1,000 steps/s
 TOP = PER_DECADE * DECADES  # the position of MIN_RATE · 10^DECADES
 MAX_POSITION = TOP + 1  # "max": no pacing at all
 MAX_LAG = 0.25  # seconds of steps the pacer may owe after a stall
+DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while the GUI keeps up
+SLOWEST_FRAME = 1 / 30  # a slow GUI takes training time until frames come this often …
+TRAINING_SHARE = 0.25  # … but training keeps at least this share of the time
 
 
 def rate_at(position: int) -> float | None:
@@ -130,3 +133,17 @@ class RateMeter:
             return None
         (t0, s0), (t1, s1) = self._points[0], self._points[-1]
         return (s1 - s0) / (t1 - t0) if t1 > t0 else None
+
+
+def training_slice(gui_seconds: float) -> float:
+    """Seconds to train before the next snapshot at full speed, given ``gui_seconds``, how long
+    the GUI took to show the last one (the worker waits meanwhile: painting and training
+    share one GIL, so overlapping them slows both):
+
+        slice = max(min(DISPLAY_INTERVAL, SLOWEST_FRAME − g), g · s / (1 − s))   s = TRAINING_SHARE
+
+    A quick GUI (g ≤ 1/60 s) gets a snapshot every 1/60 s of training; a slower one gets the
+    time it needs for a frame every 1/30 s, until training is down to its share.
+    """
+    share = TRAINING_SHARE / (1.0 - TRAINING_SHARE)
+    return max(min(DISPLAY_INTERVAL, SLOWEST_FRAME - gui_seconds), gui_seconds * share)

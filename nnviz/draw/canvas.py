@@ -124,8 +124,10 @@ class NetworkCanvas(QWidget):
 
     def set_dead(self, nodes) -> None:
         """Grey out and cross dead neurons: nodes (layer ≥ 1, neuron)."""
+        before = self.painter.dead
         self.painter.set_dead(nodes)
-        self.update()
+        if self.painter.dead != before:  # the monitor reports after every check: repaint on a change only
+            self.update()
 
     def set_highlight(self, nodes=(), edges=(), layers=()) -> None:
         """Mark nodes (layer, neuron), edges (weight layer, to, from) and whole layers."""

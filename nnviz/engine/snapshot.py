@@ -48,6 +48,7 @@ class Snapshot:
     stopped: str | None = None
     config: TrainConfig = field(default_factory=TrainConfig)
     fresh_metrics: bool = True  # False: the losses and accuracies are an earlier step's (engine.metric_budget)
+    metrics_epoch: float | None = None  # the epoch (epoch + batch / batches) the figures are of; None: this one's
 
     @property
     def layout(self) -> ParamLayout:

@@ -129,6 +129,11 @@ class RunHistory:
     def capacity(self) -> int:
         return self._series.capacity
 
+    @property
+    def last_x(self) -> float | None:
+        """The x of the row added last (None: none yet)."""
+        return self._last_x
+
     def rows(self) -> np.ndarray:
         """(n, 1 + k) read-only view: column 0 is x."""
         return self._series.view()

@@ -21,8 +21,9 @@ run watched often can be stopped a little earlier than the fast path).
 from __future__ import annotations
 
 import copy
+import functools
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 
@@ -275,9 +276,11 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return self.network.loss_value(self.x_train, self.y_train)
 
-    def evaluate(self) -> tuple[float, float | None, float | None, float | None]:
-        """(train loss, test loss, train accuracy, test accuracy) over the whole sets (mean loss)."""
-        net = self.network
+    def evaluate(self, network: Network | None = None) -> tuple[float, float | None, float | None, float | None]:
+        """(train loss, test loss, train accuracy, test accuracy) of ``network`` (default: the
+        one trained) over the whole sets (mean loss). Reads only the data: a copy of the
+        network may be evaluated in another thread."""
+        net = self.network if network is None else network
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # one forward pass per set
             y_hat, train_loss = net.outputs_and_loss(self.x_train, self.y_train)
             train_acc = accuracy(y_hat, self.dataset.y_train) if self.classification else None
@@ -291,15 +294,22 @@ class Trainer:
     def snapshot(self, sample_index: int | None = None, sample_trace: Trace | None = None,
                  display_rate: bool = False) -> Snapshot:
         """The state now; ``display_rate``: for a display that shows the latest state, the loss
-        and accuracy may be the last evaluation's (engine.metric_budget), fresh_metrics False."""
+        and accuracy may be an earlier step's (engine.metric_budget: a dear evaluation runs in
+        the background), fresh_metrics False and metrics_epoch saying which."""
         budget = self._metrics
-        fresh = not display_rate or budget.affordable(self.step)
-        if fresh:
+        position = self.epoch + self.batch / self.batches_per_epoch
+        new = display_rate and budget.collect()
+        due = not display_rate or budget.affordable(self.step)
+        if due and (not display_rate or budget.cheap):
             started = time.perf_counter()
-            budget.record(self.evaluate(), self.step, started, time.perf_counter())
+            budget.record(self.evaluate(), self.step, started, time.perf_counter(), position)
+            new = True
+        elif due and not budget.busy:
+            budget.evaluate_in_background(functools.partial(self.evaluate, self.network.copy()), self.step, position)
         train_loss, test_loss, train_acc, test_acc = budget.values
-        if self.stopped is None and fresh:
-            symptom = (self._watch.symptom(train_loss, float(np.abs(self.network.params).max()), self.step)
+        fresh, metrics_epoch = budget.step == self.step, budget.position  # before a stop forgets them
+        if self.stopped is None and new:
+            symptom = (self._watch.symptom(train_loss, float(np.abs(self.network.params).max()), budget.step)
                        if np.isfinite(train_loss) else "the loss became NaN or infinite")
             if symptom:
                 self._stop(symptom)
@@ -309,6 +319,7 @@ class Trainer:
             learning_rate=self.config.lr_at(self.epoch), train_loss=train_loss, test_loss=test_loss,
             train_accuracy=train_acc, test_accuracy=test_acc, sample_index=sample_index,
             sample_trace=sample_trace, stopped=self.stopped, config=self.config, fresh_metrics=fresh,
+            metrics_epoch=metrics_epoch,
         )
 
     def _sample_steps(self) -> Generator[tuple[int, Trace], None, None]:
@@ -324,10 +335,13 @@ class Trainer:
         self._apply_update()
 
     def run(self, granularity: str = "batch", every: int = 1, every_seconds: float | None = None,
-            max_epochs: int | None = None) -> Generator[Snapshot, TrainConfig | None, None]:
+            max_epochs: int | None = None,
+            ready: Callable[[], bool] | None = None) -> Generator[Snapshot, TrainConfig | None, None]:
         """Yield a Snapshot after every ``every`` units of ``granularity`` ("sample", "batch",
         "epoch"), or, with ``every_seconds``, after the first unit that ends that long after the
         previous snapshot (what a GUI showing the latest state at the display rate wants).
+        ``ready()``, asked after every unit, holds a snapshot back while it is False, training
+        on: a consumer that sets its own pace (the GUI's worker, by how long frames take).
 
         Ends after ``max_epochs`` completed epochs, or right after a snapshot whose
         ``stopped`` says why training diverged. ``send(TrainConfig)`` changes the config.
@@ -374,7 +388,7 @@ class Trainer:
             healthy = self._check_diverged()
             now = time.perf_counter()
             due = (now - last >= every_seconds) if every_seconds is not None else done % every == 0
-            if not healthy or due:
+            if not healthy or (ready is None or ready()) and due:
                 snap = self.snapshot(display_rate=healthy and every_seconds is not None)
                 config = yield snap
                 last = time.perf_counter()  # count training time, not the consumer's

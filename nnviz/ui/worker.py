@@ -14,7 +14,9 @@ pass as Play (keys queued under load, an autosave, a reset) finds it not yet run
 ``stop()`` then returns at once, and the worker, if it ever runs, leaves without training.
 
 Speed: at ``rate=None`` (max) the trainer's own generator trains as fast as it can and
-yields about every DISPLAY_INTERVAL; at a rate r (steps/s, app.pace) the worker trains the
+yields after a slice of training (``app.pace.training_slice``: DISPLAY_INTERVAL while the GUI
+is quick, shorter while it is slow, so frames keep coming at least every SLOWEST_FRAME
+until training is down to its share of the time); at a rate r (steps/s, app.pace) the worker trains the
 steps a Pacer says are due, at most one batch of them per DISPLAY_INTERVAL (≈ r / 60 a
 frame at high rates; one at a time with a sleep between at low ones), then yields. The sleep waits on the stop
 event, so a pause during it returns at once. ``set_rate`` applies from the next frame.
@@ -26,11 +28,10 @@ import logging
 import threading
 import time
 
-from nnviz.app.pace import Pacer
+from nnviz.app.pace import DISPLAY_INTERVAL, Pacer, training_slice
 from nnviz.engine.trainer import Trainer
 
 log = logging.getLogger(__name__)
-DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while playing
 STOP_PATIENCE = 1.0  # seconds between "still stopping" log lines while waiting for a step to end
 MAX_SLEEP = 0.25  # longest single sleep between paced steps (a new rate is noticed after it)
 
@@ -54,6 +55,8 @@ class TrainingRun:
         self._frame_shown = threading.Event()
         self._entered = False  # the worker thread has begun: stop() must wait for it to leave
         self._entry = threading.Lock()  # between that flag and the stop flag
+        self._slice = DISPLAY_INTERVAL  # seconds to train before the next snapshot at max rate
+        self._resumed = 0.0  # when training resumed after the last snapshot was shown
         from superqt.utils import create_worker  # imported late: it costs ~0.15 s at start-up
 
         self._worker = create_worker(self._loop, _start_thread=False,
@@ -117,7 +120,8 @@ class TrainingRun:
                 if rate is None:
                     pacer = None
                     if fast is None:
-                        fast = trainer.run(granularity="batch", every_seconds=DISPLAY_INTERVAL)
+                        self._resumed = time.perf_counter()
+                        fast = trainer.run(granularity="batch", every_seconds=0.0, ready=self._slice_done)
                     try:
                         snap = next(fast)
                     except StopIteration:
@@ -138,17 +142,24 @@ class TrainingRun:
                     pacer.took(due)
                     shown_at = now
                 self._frame_shown.clear()
+                yielded = time.perf_counter()
                 config = yield snap
                 if snap.stopped:
                     return
                 if not self._stop.is_set():  # stop() may have set _frame_shown before the clear above
                     self._frame_shown.wait()  # as long as it takes; stop() sets it too
+                self._resumed = time.perf_counter()
+                self._slice = training_slice(self._resumed - yielded)
         except RuntimeError as exc:
             raise WorkerError(exc) from exc
         finally:
             if fast is not None:
                 fast.close()
             self._done.set()
+
+    def _slice_done(self) -> bool:
+        """Asked by the trainer after every step at max rate: is it time for a snapshot?"""
+        return time.perf_counter() - self._resumed >= self._slice
 
     def _train_steps(self, count: int):
         """``count`` optimizer steps (fewer if training diverges), then the snapshot."""

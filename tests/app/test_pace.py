@@ -6,7 +6,10 @@ import math
 
 import pytest
 
-from nnviz.app.pace import MAX_LAG, MAX_POSITION, Pacer, RateMeter, position_of, rate_at, rate_text
+from nnviz.app.pace import (
+    DISPLAY_INTERVAL, MAX_LAG, MAX_POSITION, SLOWEST_FRAME, TRAINING_SHARE, Pacer, RateMeter, position_of, rate_at,
+    rate_text, training_slice,
+)
 
 
 def test_the_scale_is_logarithmic_from_one_to_a_thousand_then_max():
@@ -75,3 +78,11 @@ def test_rate_meter_measures_steps_per_second_over_its_window():
     assert slow.rate is None
     slow.reset()
     assert slow.rate is None
+
+
+def test_a_slow_gui_takes_training_time_until_frames_come_every_thirtieth_of_a_second():
+    assert training_slice(0.005) == DISPLAY_INTERVAL  # a quick GUI: a snapshot per 1/60 s of training
+    assert training_slice(0.020) == pytest.approx(1 / 30 - 0.020)  # 20 ms to show: 13.3 ms to train
+    assert 0.020 + training_slice(0.020) == pytest.approx(SLOWEST_FRAME)
+    slow = 0.060  # slower than 1/30 s alone: training keeps its quarter of the time
+    assert training_slice(slow) / (slow + training_slice(slow)) == pytest.approx(TRAINING_SHARE)

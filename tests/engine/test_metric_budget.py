@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from nnviz.app.history import HistoryBuffer
@@ -63,3 +65,50 @@ def test_cheap_evaluations_stay_fresh_at_the_display_rate():
     snaps = list(run)
     assert len(snaps) == 2 * t.batches_per_epoch and all(s.fresh_metrics for s in snaps)
     assert snaps[-1].train_loss == t.evaluate()[0]
+
+
+def next_collected(t: Trainer, epoch: float, seconds: float = 10.0):
+    """Train on, one display-rate snapshot per step, until one carries figures of ``epoch``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        t.step_batch()
+        snap = t.snapshot(display_rate=True)
+        if snap.metrics_epoch == epoch:
+            return snap
+        time.sleep(0.001)
+    raise AssertionError(f"no snapshot carried the figures of epoch {epoch}")
+
+
+def test_a_dear_evaluation_runs_in_the_background_and_arrives_with_its_epoch(monkeypatch):
+    monkeypatch.setattr("nnviz.engine.metric_budget.CHEAP_SECONDS", 0.0)  # every evaluation counts as dear
+    monkeypatch.setattr("nnviz.engine.metric_budget.SPACING", 0.0)  # and is affordable at once
+    t = trainer(2)
+    first = t.snapshot(display_rate=True)  # nothing to carry yet: evaluated here
+    assert first.fresh_metrics and first.metrics_epoch == 0.0
+    t.step_batch()
+    expected = t.evaluate()  # the figures of step 1, made on the spot
+    second = t.snapshot(display_rate=True)  # starts evaluating step 1 in the background
+    assert not second.fresh_metrics and second.train_loss == first.train_loss
+    step1 = 1 / t.batches_per_epoch
+    later = next_collected(t, step1)
+    assert later.step > 1 and not later.fresh_metrics
+    assert (later.train_loss, later.test_loss, later.train_accuracy, later.test_accuracy) == expected
+
+    history = HistoryBuffer()
+    for snap in (first, second, later, later):
+        history.add(snap, t.batches_per_epoch)
+    assert [row[:2] for row in history.rows] == [(0.0, first.train_loss), (step1, expected[0])]
+
+
+def test_figures_of_weights_changed_since_are_dropped(monkeypatch):
+    monkeypatch.setattr("nnviz.engine.metric_budget.CHEAP_SECONDS", 0.0)
+    monkeypatch.setattr("nnviz.engine.metric_budget.SPACING", 0.0)
+    t = trainer(3)
+    t.snapshot(display_rate=True)
+    t.step_batch()
+    t.snapshot(display_rate=True)  # step 1 evaluating in the background …
+    t.network.params *= 0.5  # … when the weights are edited
+    t.clear_stop()  # (an edit forgets the figures held, as a restore does)
+    time.sleep(0.2)
+    snap = t.snapshot(display_rate=True)
+    assert snap.fresh_metrics and snap.train_loss == t.evaluate()[0]  # evaluated afresh, not step 1's

@@ -217,6 +217,19 @@ def test_every_seconds_zero_yields_every_unit():
     assert [s.step for s in snaps] == [1, 2, 3]
 
 
+def test_ready_holds_snapshots_back_while_training_goes_on():
+    t = make_trainer()
+    asked = []
+
+    def ready():  # the consumer is ready after every third step
+        asked.append(t.step)
+        return t.step % 3 == 0
+
+    snaps = list(t.run("batch", every_seconds=0.0, max_epochs=3, ready=ready))
+    assert asked == list(range(1, 10))  # asked after every step
+    assert [s.step for s in snaps] == [3, 6, 9]
+
+
 def test_send_changes_learning_rate():
     t = make_trainer(config=TrainConfig(learning_rate=0.1, batch_size=10))
     gen = t.run("batch")

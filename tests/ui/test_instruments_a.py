@@ -23,6 +23,7 @@ from nnviz.draw.canvas import NetworkCanvas  # noqa: E402
 from nnviz.draw.theme import DARK, LIGHT  # noqa: E402
 from nnviz.ui.instruments.chain_rule_panel import ChainRulePanel  # noqa: E402
 from nnviz.ui.instruments.common import format_number  # noqa: E402
+from nnviz.engine.dead_neurons import dead_neurons  # noqa: E402
 from nnviz.ui.instruments.dead_neurons_panel import DeadNeuronPanel  # noqa: E402
 from nnviz.ui.instruments.gradient_flow_panel import GradientFlowPanel  # noqa: E402
 from nnviz.app.problem import Problem  # noqa: E402
@@ -311,8 +312,6 @@ def test_dead_panel_follows_snapshots_and_switches_to_leaky_relu(qtbot, make_con
     probe = c.network.copy()
     dead = [(l, k) for l, k in panel.dead]
     assert dead  # such a learning rate kills neurons
-    from nnviz.engine.dead_neurons import dead_neurons
-
     assert dead == dead_neurons(probe, c.dataset.x_train)
     assert canvas.dead == tuple(dead)
     assert panel.history()[0].tolist() == [0.0, 5.0, 10.0, 15.0]
@@ -337,6 +336,36 @@ def test_dead_panel_while_training_plays(qtbot, make_controller, widgets):
     qtbot.waitUntil(lambda: panel.history()[0][-1] == c.snapshot.step, timeout=2000)
     QCoreApplication.processEvents()
     assert panel.dead == [n for n in panel.tracker.dead]
+
+
+def test_big_data_is_checked_off_the_gui_thread_while_playing(qtbot, make_controller, widgets, monkeypatch):
+    import threading
+
+    from nnviz.ui.instruments import dead_neurons_panel as module
+
+    threads = []
+    find = module.find_dead_and_inactive
+
+    def recording(network, x):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return find(network, x)
+
+    monkeypatch.setattr(module, "DEAR_CHECK", 0)  # every training set counts as big
+    monkeypatch.setattr(module, "find_dead_and_inactive", recording)
+    c = make_controller(replace(RELU, train=TrainConfig(learning_rate=3.0, batch_size=10)))
+    panel = widgets.show(qtbot, DeadNeuronPanel(c))
+    threads.clear()
+    c.play()
+    qtbot.waitUntil(lambda: panel.history()[0].size > 3, timeout=10_000)
+    c.pause()
+    assert threads.count(False) >= 3  # the checks while playing ran in the background
+    steps = panel.history()[0]
+    assert list(steps) == sorted(steps)  # recorded in order
+    qtbot.waitUntil(lambda: steps[-1] != panel.history()[0][-1] or panel.history()[0][-1] == c.snapshot.step,
+                    timeout=2000)
+    probe = c.network.copy()
+    assert panel.history()[0][-1] == c.snapshot.step  # paused: the last state is checked on the spot
+    assert panel.dead == dead_neurons(probe, c.dataset.x_train)
 
 
 def test_destroyed_panels_are_disconnected_from_the_controller(qtbot, make_controller):

@@ -26,12 +26,19 @@ from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 from nnviz.engine.thinning import RunHistory
+from nnviz.ui.background_job import LatestJob
 from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
 from nnviz.ui.instruments.source import SnapshotSource, shows_past
 
 __all__ = ["DeadNeuronPanel"]
 
 PROCESS_INTERVAL = 0.1  # seconds between checks while training plays
+DEAR_CHECK = 500_000  # training values (rows × inputs) above which a check while playing runs off the GUI thread
+
+
+def find_dead_and_inactive(network: Network, x_train) -> tuple[list, list]:
+    """(dead ReLU neurons, inactive leaky-ReLU neurons) of ``network`` on ``x_train``."""
+    return dead_neurons(network, x_train), inactive_neurons(network, x_train)
 
 
 class DeadNeuronPanel(QWidget):
@@ -60,6 +67,7 @@ class DeadNeuronPanel(QWidget):
         self._y_ticks: tuple[int, int] | None = None
         self._theme = theme
         self._throttle = SnapshotThrottle(self._process_pending, PROCESS_INTERVAL, self)
+        self._background = LatestJob(find_dead_and_inactive, self._on_checked, self)  # big data while playing
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -153,6 +161,7 @@ class DeadNeuronPanel(QWidget):
         self._past = None
         self._shown_tracker = self.tracker
         self._pending = None
+        self._background.cancel()
         self._show()
         if self.canvas is not None:
             self.canvas.set_dead([])
@@ -195,9 +204,21 @@ class DeadNeuronPanel(QWidget):
 
     def _process_pending(self) -> None:
         pending, self._pending = self._pending, None
-        if pending is not None:
-            snap, past = pending
-            self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers), past=past)
+        if pending is None:
+            return
+        snap, past = pending
+        data = self.dataset
+        if not past and self.controller.running and data is not None and data.x_train.size > DEAR_CHECK:
+            # a forward pass over every training image: off the GUI thread, on a copy
+            if self._checkable(tuple(snap.layers)):
+                net = self.network
+                copy = Network(net.layers, net.activation_names, net.loss_name, snap.params)
+                self._background.submit((snap.step, snap.epoch), copy, data.x_train)
+            return
+        self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers), past=past)
+
+    def _on_checked(self, when: tuple[int, int], found: tuple[list, list]) -> None:
+        self._record(*found, *when)
 
     # ---- internals -------------------------------------------------------------------------
 
@@ -211,13 +232,19 @@ class DeadNeuronPanel(QWidget):
 
     def _check(self, params, step: int, epoch: int, layers: tuple | None = None, past: bool = False) -> None:
         """The dead set of ``params``; recorded in the history (live) or only shown (``past``)."""
-        net, data = self.network, self.dataset
-        if net is None or data is None or (layers is not None and layers != net.layers) \
-                or data.x_train.shape[1] != net.layers[0]:
+        if not self._checkable(layers):
             return
-        net.set_params(params)
-        self.dead = dead_neurons(net, data.x_train)
-        self.inactive = inactive_neurons(net, data.x_train)
+        self._background.cancel()  # a check still running is of an earlier state
+        self.network.set_params(params)
+        self._record(*find_dead_and_inactive(self.network, self.dataset.x_train), step, epoch, past)
+
+    def _checkable(self, layers: tuple | None) -> bool:
+        net, data = self.network, self.dataset
+        return not (net is None or data is None or (layers is not None and layers != net.layers)
+                    or data.x_train.shape[1] != net.layers[0])
+
+    def _record(self, dead: list, inactive: list, step: int, epoch: int, past: bool = False) -> None:
+        self.dead, self.inactive = dead, inactive
         if past:
             self._past = (step, len(self.dead))
             self._shown_tracker = self.tracker.as_of(step)
@@ -240,8 +267,9 @@ class DeadNeuronPanel(QWidget):
         n_relu = self._relu_count()
         n_dead = len(self.dead)
         self.count_label.setText(f"{n_dead} / {n_relu}" if n_relu else "–")
-        self.count_label.setStyleSheet(
-            f"QLabel {{ color: {theme.bad if n_dead else theme.secondary}; }}")
+        style = f"QLabel {{ color: {theme.bad if n_dead else theme.secondary}; }}"
+        if self.count_label.styleSheet() != style:  # setting one re-polishes the label: only on a change
+            self.count_label.setStyleSheet(style)
         net = self.network
         if net is None:
             text = "No network yet."
