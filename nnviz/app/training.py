@@ -78,4 +78,6 @@ def snapshot_parts(snap: Snapshot) -> list[str]:
         if snap.test_accuracy is not None:
             acc += f" / {100 * snap.test_accuracy:.1f} %"
         parts.append(acc)
+    if not snap.fresh_metrics and snap.metrics_epoch is not None:  # evaluated in the background, a moment ago
+        parts.append(f"(figures of epoch {snap.metrics_epoch:.2f})")
     return parts

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QSplitter, QStackedWidge
 from nnviz.draw.canvas import NetworkCanvas
 from nnviz.draw.views import ViewSet
 from nnviz.ui.actions import MENUS, TOOLBAR
-from nnviz.ui.columns import SidePanelScroll
+from nnviz.ui.columns import PlotColumn, SidePanelScroll
 from nnviz.ui.controls import ControlPanel
 from nnviz.ui.layer_bar import LayerBar
 from nnviz.ui.lesson_panel import LessonPanel
@@ -80,10 +80,9 @@ def build_central(window) -> None:
 
     # The plots (pyqtgraph) are built right after the window's first paint: importing
     # pyqtgraph costs ~0.35 s, so the window shows up without waiting for it.
-    plots = QWidget()
+    plots = PlotColumn()  # scrolls when shorter than its plots need (a projector, a dock open)
     window.plots_column = plots
-    window.plots_layout = QVBoxLayout(plots)
-    window.plots_layout.setContentsMargins(4, 4, 4, 4)
+    window.plots_layout = plots.plots_layout
     window.activation_layer = QComboBox()
     window.activation_layer.setObjectName("activation_layer")
     window.activation_layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

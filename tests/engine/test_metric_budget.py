@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -112,3 +113,13 @@ def test_figures_of_weights_changed_since_are_dropped(monkeypatch):
     time.sleep(0.2)
     snap = t.snapshot(display_rate=True)
     assert snap.fresh_metrics and snap.train_loss == t.evaluate()[0]  # evaluated afresh, not step 1's
+
+
+def test_the_status_line_says_which_epoch_carried_figures_are_of():
+    from nnviz.app.training import snapshot_parts
+
+    t = trainer(4)
+    fresh = t.snapshot()
+    assert not any("figures of" in part for part in snapshot_parts(fresh))
+    carried = replace(fresh, step=fresh.step + 7, batch=fresh.batch + 7, fresh_metrics=False, metrics_epoch=0.25)
+    assert snapshot_parts(carried)[-1] == "(figures of epoch 0.25)"

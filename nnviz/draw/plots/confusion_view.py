@@ -5,7 +5,9 @@ Cell (t, p) counts the images of true class t (row) predicted as p (column)
 so an unequal class count does not make a row look better or worse: right answers (the
 diagonal) in the theme's accent at that share, mistakes in its "bad" colour, a mistake cell
 at least faintly tinted so a single one is seen. Counts are written in the cells when they fit.
-The title gives the accuracy, trace(M) / n, the trainer's number exactly.
+The title gives the accuracy, trace(M) / n, the trainer's number exactly. Short of room (the
+plot column of a 1280×720 projector), the note under the matrix goes first, then the class
+labels shrink to fit a cell (LABEL_FACTORS): they never overlap.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from nnviz.app.numbers import number
@@ -28,6 +30,8 @@ __all__ = ["ConfusionView", "cell_fills", "title_forms"]
 
 MISTAKE_TINT = 0.15  # the least shade of a mistake cell with a count > 0
 PAD = 6.0
+#: (class labels' font factor, note shown) tried in turn until the labels fit a cell; else the last
+LABEL_FACTORS = ((1.0, True), (1.0, False), (0.85, False), (0.7, False))
 
 
 def title_forms(which: str, right: int, n: int) -> tuple[str, ...]:
@@ -65,7 +69,7 @@ class ConfusionView(PaintedWidget):
     """``source(which)`` → (SetResults or None, why not) is asked at paint time, so a hidden
     view computes nothing; ``set_which`` / the Train | Test switch choose the part."""
 
-    MIN_LINES = (12, 14)  # text lines wide, high
+    MIN_LINES = (12, 11.5)  # text lines wide, high: the labels fit cells at LABEL_FACTORS' last
 
     def __init__(self, source: Callable[[str], tuple], parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,6 +81,7 @@ class ConfusionView(PaintedWidget):
         self.switch.chosenChanged.connect(lambda _: self.update())
         self.matrix: np.ndarray | None = None  # the (C, C) counts last painted
         self.title = ""
+        self.label_font = QFont(self.font())  # the class labels' font as last painted
         self._cells: QRectF | None = None  # the C × C block as last painted
         self.setMouseTracking(True)
 
@@ -142,24 +147,41 @@ class ConfusionView(PaintedWidget):
         p.setPen(QColor(t.text))
         p.drawText(title_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.title)
         top = switch.bottom() + PAD
-        self._paint_matrix(p, QRectF(PAD, top, self.width() - 2 * PAD, self.height() - top - PAD - line), line)
-        p.setFont(scaled_font(font, 0.85))
-        p.setPen(QColor(t.muted))
-        note = longest_fitting(QFontMetricsF(p.font()), ("shade: share of the true class's row", "shade: share of row"),
-                               self.width() - 2 * PAD)
-        p.drawText(QRectF(PAD, self._cells.bottom() + PAD / 2, self.width() - 2 * PAD, line),
-                   int(Qt.AlignmentFlag.AlignCenter), note)
+        area = QRectF(PAD, top, self.width() - 2 * PAD, self.height() - top - PAD)
+        side, self.label_font, with_note = self._matrix_layout(area, self.matrix.shape[0], line)
+        self._paint_matrix(p, area, side, line)
+        if with_note:
+            p.setFont(scaled_font(font, 0.85))
+            p.setPen(QColor(t.muted))
+            note = longest_fitting(QFontMetricsF(p.font()),
+                                   ("shade: share of the true class's row", "shade: share of row"),
+                                   self.width() - 2 * PAD)
+            p.drawText(QRectF(PAD, self._cells.bottom() + PAD / 2, self.width() - 2 * PAD, line),
+                       int(Qt.AlignmentFlag.AlignCenter), note)
 
-    def _paint_matrix(self, p: QPainter, area: QRectF, line: float) -> None:
-        """Axis names, class labels and the C × C cells in ``area``."""
+    def _matrix_layout(self, area: QRectF, c: int, line: float) -> tuple[float, QFont, bool]:
+        """(cell side, class labels' font, note shown) for c classes in ``area``: the first of
+        LABEL_FACTORS whose labels fit a cell, side = min((W − left)/c, (H − head − note)/c) with
+        left = "true" + the widest label, head = "predicted" + a label's height."""
+        for factor, with_note in LABEL_FACTORS:
+            label_font = scaled_font(self.font(), factor)
+            metrics = QFontMetricsF(label_font)
+            label_w, label_h = metrics.horizontalAdvance(str(c - 1)), metrics.height()
+            left, head = line + label_w + PAD, line + label_h
+            side = max(1.0, min((area.width() - left) / c, (area.height() - head - line * with_note) / c))
+            if label_h <= side and label_w <= side:
+                break
+        return side, label_font, with_note
+
+    def _paint_matrix(self, p: QPainter, area: QRectF, side: float, line: float) -> None:
+        """Axis names, class labels (in self.label_font) and the C × C cells of ``side`` px in ``area``."""
         t, m = self.theme, self.matrix
         c = m.shape[0]
-        metrics = QFontMetricsF(self.font())
-        label_w = metrics.horizontalAdvance(str(c - 1)) + PAD
-        left, head = line + label_w, 2 * line  # "true" + row labels; "predicted" + column labels
-        side = max(1.0, min((area.width() - left) / c, (area.height() - head) / c))
+        metrics = QFontMetricsF(self.label_font)
+        label_w, label_h = metrics.horizontalAdvance(str(c - 1)) + PAD, metrics.height()
+        left = line + label_w  # "true" + row labels; above: "predicted" + column labels
         x0 = area.left() + left + max(0.0, (area.width() - left - c * side) / 2)
-        y0 = area.top() + head
+        y0 = area.top() + line + label_h
         self._cells = QRectF(x0, y0, c * side, c * side)
         p.setFont(self.font())
         p.setPen(QColor(t.muted))
@@ -169,9 +191,11 @@ class ConfusionView(PaintedWidget):
         p.rotate(-90)
         p.drawText(QRectF(-c * side / 2, -line / 2, c * side, line), int(Qt.AlignmentFlag.AlignCenter), "true")
         p.restore()
+        p.setFont(self.label_font)
         p.setPen(QColor(t.text))
         for k in range(c):
-            p.drawText(QRectF(x0 + k * side, area.top() + line, side, line), int(Qt.AlignmentFlag.AlignCenter), str(k))
+            p.drawText(QRectF(x0 + k * side, area.top() + line, side, label_h), int(Qt.AlignmentFlag.AlignCenter),
+                       str(k))
             p.drawText(QRectF(x0 - label_w, y0 + k * side, label_w - PAD / 2, side),
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(k))
         fills = cell_fills(m, t)

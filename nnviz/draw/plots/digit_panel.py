@@ -14,7 +14,9 @@ only the shown one costs anything while training.
 The lead's calls: ``set_dataset(dataset)``, ``set_network(network)`` (any rate: it copies the
 parameters, and the work waits for a paint of the view shown: none while hidden),
 ``set_theme(theme)``, ``set_view(name)`` / ``view``, ``set_live(on)``. Text sizes come from the
-widget's own font(), so the window's presentation scale reaches every part.
+widget's own font(), so the window's presentation scale reaches every part. The panel's
+minimum size is its layout's: the switch over the largest of the views' minimums (each in
+lines of the font), so every view is whole and readable at the panel's minimum.
 """
 
 from __future__ import annotations
@@ -147,8 +149,3 @@ class DigitPanel(QWidget):
     def sizeHint(self) -> QSize:
         h = QFontMetricsF(self.font()).height()
         return QSize(int(24 * h), int(28 * h))
-
-    @qt_virtual("DigitPanel: minimumSizeHint failed", fallback=QSize)
-    def minimumSizeHint(self) -> QSize:
-        h = QFontMetricsF(self.font()).height()
-        return QSize(int(14 * h), int(16 * h))

@@ -2,7 +2,9 @@
 
 Each image is drawn from its raw intensities (``Dataset.raw_test`` rows, in [0, 1]) in the
 theme's ink (digit_drawing.grey_rgba: dark on light, light on dark), scaled by a whole
-number so its pixels stay square, captioned "true 3 → 8" (or "3 → 8" when narrow). The
+number so its pixels stay square (smaller when the widget is short: one row and its captions
+always fit), captioned "true 3 → 8" (or "3 → 8" when narrow; images then stand further apart
+if a caption is wider than its image, so captions never run into each other). The
 mistakes of the test part are shown, those of the training part when there is no test
 data. Pages turn with the ‹ › arrows, the mouse wheel or PageUp/PageDown; clicking an image
 emits ``sampleChosen(index)``, its index into that part (``part``).
@@ -14,7 +16,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from nnviz.app.numbers import number
@@ -74,18 +76,29 @@ class MistakeGallery(PaintedWidget):
     def _line(self) -> float:
         return QFontMetricsF(self.font()).height()
 
-    def _caption_font(self):
+    def caption_font(self) -> QFont:
+        """The captions' font: the widget's × 0.85."""
         return scaled_font(self.font(), 0.85)
 
     def _side(self) -> float:
-        """An image's side: about THUMB_LINES text lines, a whole multiple of its pixels (1× at least)."""
+        """An image's side: about THUMB_LINES text lines, a whole multiple of its pixels (1× at
+        least), and no more than the width, and the height below the header less a caption, hold."""
         cols_px = self.dataset.image_shape[1]
         side = max(1, round(THUMB_LINES * self._line() / cols_px)) * cols_px
-        return float(min(side, max(cols_px, (self.width() - 2 * PAD) // cols_px * cols_px)))  # a narrow widget: less
+        caption = QFontMetricsF(self.caption_font()).height()
+        below = self.height() - self._header_height(legend=True) - PAD - (caption + 2)  # the taller header: no loop
+        room = min(self.width() - 2 * PAD, below)
+        return float(min(side, max(cols_px, room // cols_px * cols_px)))  # a small widget: less
+
+    def _gap(self) -> float:
+        """Between images: GAP, or more when a caption is wider than its image (captions never touch)."""
+        widest = "true 8 → 8" if self._long_captions() else "8 → 8"
+        width = QFontMetricsF(self.caption_font()).horizontalAdvance(widest)
+        return max(GAP, width + 0.5 * self._line() - self._side())
 
     def _long_captions(self) -> bool:
         """'true 3 → 8' under each image, or '3 → 8' when that would touch its neighbour's."""
-        width = QFontMetricsF(self._caption_font()).horizontalAdvance("true 8 → 8")
+        width = QFontMetricsF(self.caption_font()).horizontalAdvance("true 8 → 8")
         return width <= self._side() + GAP - 0.5 * self._line()
 
     def _title(self) -> str:
@@ -105,22 +118,28 @@ class MistakeGallery(PaintedWidget):
         """A second header line 'true → predicted' when neither the title nor the captions say it."""
         return not self._long_captions() and "true → predicted" not in self._title()
 
-    def _header_height(self) -> float:
-        legend = QFontMetricsF(self._caption_font()).height() if self._legend_needed() else 0.0
-        return 1.5 * PAD + self._line() + legend + PAD
+    def _header_height(self, legend: bool | None = None) -> float:
+        """The title line, and the legend line below it when it is needed (or ``legend`` says so)."""
+        legend = self._legend_needed() if legend is None else legend
+        return 1.5 * PAD + self._line() + (QFontMetricsF(self.caption_font()).height() if legend else 0.0) + PAD
+
+    def _legend(self) -> str:
+        forms = ("under each image: true → predicted", "true → predicted")
+        return longest_fitting(QFontMetricsF(self.caption_font()), forms, self.width() - 2 * PAD)
 
     def _grid(self) -> tuple[CellGrid, int] | None:
         """The page's grid and how many images a page holds: as many as fit below the header."""
         if self.dataset is None or self.dataset.image_shape is None or self.mistakes is None:
             return None
-        side = self._side()
-        caption = QFontMetricsF(self._caption_font()).height() + 2
+        side, gap = self._side(), self._gap()
+        caption = QFontMetricsF(self.caption_font()).height() + 2
         top = self._header_height()
-        area = QRectF(PAD, top, self.width() - 2 * PAD, self.height() - top - PAD)
-        cols = max(1, int((area.width() + GAP) // (side + GAP)))
+        inset = PAD + max(0.0, gap / 2 - PAD)  # the outer captions, gap/2 beyond their images, stay inside too
+        area = QRectF(inset, top, self.width() - 2 * inset, self.height() - top - PAD)
+        cols = max(1, int((area.width() + gap) // (side + gap)))
         rows = max(1, int((area.height() + GAP) // (side + caption + GAP)))
         n = min(cols * rows, len(self.mistakes) - self.page * cols * rows)
-        return CellGrid(max(n, 0), cols, side, caption, GAP, area), cols * rows
+        return CellGrid(max(n, 0), cols, side, caption, gap, area), cols * rows
 
     @property
     def pages(self) -> int:
@@ -141,6 +160,20 @@ class MistakeGallery(PaintedWidget):
         grid, per_page = layout
         first = self.page * per_page
         return {int(self.mistakes[first + k]): grid.cell(k) for k in range(grid.n)}
+
+    def captions(self) -> dict[int, tuple[QRectF, str]]:
+        """Index into the part → (the rectangle under its image its caption is written in, the
+        caption), for the page last painted."""
+        layout, results = self._grid(), self._results
+        if layout is None or results is None:
+            return {}
+        grid, long = layout[0], self._long_captions()
+        out = {}
+        for index, rect in self.image_rects().items():
+            true, predicted = int(results.true[index]), int(results.predicted[index])
+            box = QRectF(rect.left() - grid.gap / 2, rect.bottom() + 2, rect.width() + grid.gap, grid.caption - 2)
+            out[index] = (box, f"true {true} → {predicted}" if long else f"{true} → {predicted}")
+        return out
 
     def pager_rects(self) -> tuple[QRectF, QRectF]:
         """The ‹ and › arrows' rectangles at the header's right, room for "12/12" between them."""
@@ -169,21 +202,18 @@ class MistakeGallery(PaintedWidget):
             message(p, QRectF(self.rect()).adjusted(0, self._header_height(), 0, 0),
                     f"No mistakes: all {results.n} {what} images are classified right.", t.muted, self.font())
             return
-        caption_font = self._caption_font()
-        long = self._long_captions()
-        grid = self._grid()[0]
+        caption_font = self.caption_font()
+        captions = self.captions()
         for index, rect in self.image_rects().items():
             p.drawImage(rect, self._image(index))  # default hints: nearest neighbour
             hovered = index == self._hover
             p.setPen(QPen(QColor(t.highlight if hovered else t.rule), 3.0 if hovered else 1.0))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect.adjusted(-1, -1, 1, 1) if hovered else rect.adjusted(-0.5, -0.5, 0.5, 0.5))
-            true, predicted = int(results.true[index]), int(results.predicted[index])
             p.setFont(caption_font)
             p.setPen(QColor(t.text))
-            p.drawText(QRectF(rect.left() - GAP / 2, rect.bottom() + 2, rect.width() + GAP, grid.caption),
-                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                       f"true {true} → {predicted}" if long else f"{true} → {predicted}")
+            p.drawText(captions[index][0], int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                       captions[index][1])
 
     def _paint_header(self, p: QPainter) -> None:
         t = self.theme
@@ -194,11 +224,11 @@ class MistakeGallery(PaintedWidget):
         p.drawText(QRectF(PAD, back.top(), back.left() - 2 * PAD, back.height()), int(Qt.AlignmentFlag.AlignVCenter),
                    self._title())
         if self._legend_needed():
-            p.setFont(self._caption_font())
+            p.setFont(self.caption_font())
             p.setPen(QColor(t.muted))
             p.drawText(QRectF(PAD, back.bottom() + PAD / 2, self.width() - 2 * PAD, self._line()),
                        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                       "under each image: true → predicted")
+                       self._legend())
         pages = self.pages
         p.setFont(self.font())
         for rect, arrow, on in ((back, "‹", self.page > 0), (forward, "›", self.page < pages - 1)):
