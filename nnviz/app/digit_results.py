@@ -16,7 +16,7 @@ import numpy as np
 from nnviz.app.image_views import SetResults, part_results, summary_problem
 from nnviz.engine.network import Network
 
-__all__ = ["DigitResults"]
+__all__ = ["DigitResults", "compute_part"]
 
 
 class DigitResults:
@@ -79,10 +79,29 @@ class DigitResults:
             return self._cache[which][1]
         if self.problem is not None:
             return None
-        start = time.perf_counter()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = part_results(self.network, self.dataset, which)
+        return self.store(*compute_part(which, self.version, self.network, self.dataset))
+
+    def work(self, which: str) -> tuple:
+        """The arguments of ``compute_part`` for ``which`` now, with a copy of the network: to
+        compute it in another thread, then ``store`` the outcome (``problem`` must be None)."""
+        return which, self.version, self.network.copy(), self.dataset
+
+    def store(self, which: str, version: int, out: SetResults, seconds: float) -> SetResults:
+        """Keep ``out``, the results of version ``version`` on ``which`` that took ``seconds``,
+        unless newer ones are kept already (a late computation); returns what is kept."""
+        hit = self._cache.get(which)
+        if hit is not None and hit[0] > version:
+            return hit[1]
         self._finished[which] = time.perf_counter()
-        self._cost[which] = self._finished[which] - start
-        self._cache[which] = (self.version, out)
+        self._cost[which] = seconds
+        self._cache[which] = (version, out)
         return out
+
+
+def compute_part(which: str, version: int, network: Network, dataset) -> tuple[str, int, SetResults, float]:
+    """(which, version, ``network``'s SetResults on that part, seconds it took): a forward pass
+    over the part; reads only, so a copy of the network may be computed in another thread."""
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = part_results(network, dataset, which)
+    return which, version, out, time.perf_counter() - start

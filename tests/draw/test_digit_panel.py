@@ -192,7 +192,37 @@ def test_live_panel_shows_the_last_results_until_a_recompute_is_due(qtbot, panel
     panel.confusion_view.grab()
     assert np.array_equal(panel.confusion_view.matrix, old)  # not due yet: the last matrix, no forward pass
     qtbot.waitUntil(lambda: panel.results.is_current("test"), timeout=3000)  # the repaint held back comes
+    panel.confusion_view.grab()
     assert panel.confusion_view.matrix[:, 1:].sum() == 0
+
+
+def test_live_recomputing_runs_off_the_gui_thread(qtbot, panel, network, monkeypatch):
+    import threading
+
+    from nnviz.draw.plots import digit_panel as module
+
+    threads = []
+    compute = module.compute_part
+
+    def recording(*args):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return compute(*args)
+
+    monkeypatch.setattr(panel._background, "_fn", recording)
+    panel.set_live(True)
+    panel.set_view("mistakes")
+    panel.mistake_gallery.grab()  # the first results: computed on the spot
+    changed = network.copy()
+    changed.weights[-1][...] = 0.0
+    changed.biases[-1][...] = 0.0
+    monkeypatch.setattr(panel.results, "due_in", lambda which, share: 0.0)
+    panel.set_network(changed)
+    panel.mistake_gallery.grab()  # due: computed in the background, the last results shown meanwhile
+    qtbot.waitUntil(lambda: panel.results.is_current("test"), timeout=3000)
+    assert threads == [False]
+    panel.mistake_gallery.grab()
+    true, predicted = panel.results.cached("test").true, panel.results.cached("test").predicted
+    assert (predicted == 0).all() and len(panel.mistake_gallery.mistakes) == int((true != 0).sum())
 
 
 def test_views_are_chosen_by_name_and_fonts_follow_the_widget(qtbot, panel):

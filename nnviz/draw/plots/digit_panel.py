@@ -25,8 +25,9 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from nnviz.app.digit_results import DigitResults
+from nnviz.app.digit_results import DigitResults, compute_part
 from nnviz.app.image_views import mistake_part
+from nnviz.draw.background_job import LatestJob
 from nnviz.draw.plots.confusion_view import ConfusionView
 from nnviz.draw.plots.mistake_gallery import MistakeGallery
 from nnviz.draw.plots.segmented_switch import SegmentedSwitch
@@ -37,7 +38,7 @@ from nnviz.draw.virtuals import qt_virtual
 __all__ = ["DIGIT_VIEWS", "LIVE_SHARE", "DigitPanel"]
 
 DIGIT_VIEWS = ("weights", "confusion", "mistakes")
-#: While live, recomputing the confusion matrix / gallery takes at most this share of the time.
+#: While live, recomputing the confusion matrix / gallery (in a background thread) takes at most this share of the time.
 LIVE_SHARE = 0.25
 
 
@@ -67,6 +68,7 @@ class DigitPanel(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.switch)
         layout.addWidget(self.stack, 1)
+        self._background = LatestJob(compute_part, self._computed, self)  # live: forward passes off the GUI thread
         self._later = QTimer(self)  # live: the repaint that shows results held back to save time
         self._later.setSingleShot(True)
         self._later.timeout.connect(self._refresh_shown)
@@ -92,6 +94,7 @@ class DigitPanel(QWidget):
     def set_dataset(self, dataset) -> None:
         """An image dataset (``image_shape`` set), or anything else / None: the views say there is no image data."""
         images = dataset if dataset is not None and dataset.image_shape is not None else None
+        self._background.cancel()  # a computation on the data before is of no use now
         self.results.set_dataset(images)
         self.weight_grid.set_image_shape(None if images is None else images.image_shape)
         self.confusion_view.set_has_test(images is not None and images.n_test > 0)
@@ -142,8 +145,15 @@ class DigitPanel(QWidget):
             if wait > 0:
                 if not self._later.isActive():
                     self._later.start(int(1000 * wait) + 1)
-                return results.cached(which), None
+            elif not self._background.busy:
+                self._background.submit(which, *results.work(which))
+            return results.cached(which), None
         return results.results(which), None
+
+    def _computed(self, which: str, outcome: tuple) -> None:
+        """A background computation is back: keep it, and show it if its view is up."""
+        self.results.store(*outcome)
+        self._refresh_shown()
 
     @qt_virtual("DigitPanel: sizeHint failed", fallback=QSize)
     def sizeHint(self) -> QSize:

@@ -26,7 +26,7 @@ from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 from nnviz.engine.thinning import RunHistory
-from nnviz.ui.background_job import LatestJob
+from nnviz.draw.background_job import LatestJob
 from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
 from nnviz.ui.instruments.source import SnapshotSource, shows_past
 

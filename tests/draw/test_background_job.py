@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from nnviz.ui.background_job import LatestJob
+from nnviz.draw.background_job import LatestJob
 
 
 def test_results_come_back_on_the_gui_thread_and_the_newest_waiting_call_wins(qtbot):
