@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from nnviz.app.numbers import number
+from nnviz.app.numbers import factor, number, signed_sum
 from nnviz.commands.args import float_list
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.gradcheck import DEFAULT_STEP as GRADCHECK_STEP
@@ -77,11 +77,11 @@ def trace_to_json(trace: Trace) -> dict:
 
 
 def _weighted_sum(x: np.ndarray, w: np.ndarray, b: float) -> str:
-    terms = [f"{num(wi)}·{num(xi)}" for wi, xi in zip(w[:MAX_TERMS], x[:MAX_TERMS])]
+    terms = [f"{num(wi)}·{factor(num(xi))}" for wi, xi in zip(w[:MAX_TERMS], x[:MAX_TERMS])]
     if len(x) > MAX_TERMS:
         rest = float(np.dot(w[MAX_TERMS:], x[MAX_TERMS:]))
         terms.append(f"({len(x) - MAX_TERMS} more terms: {num(rest)})")
-    return " + ".join([num(b), *terms])
+    return signed_sum([num(b), *terms])
 
 
 def trace_to_text(network: Network, trace: Trace) -> str:

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from nnviz.app.numbers import number
+from nnviz.app.numbers import number, signed_sum
 from nnviz.engine.layout import ParamLayout
 
 LABELLED_LAYER = 10  # layers up to this width get their numbers written during a phase
@@ -105,8 +105,8 @@ def term_labels(phase, layout: ParamLayout, active: float) -> dict[tuple[int, in
         x = phase.trace.x[i] if l == 1 else phase.trace.layers[l - 2].a[i]
         w, b = weights[l - 1], biases[l - 1]
         for k in range(n_out):
-            terms = " + ".join([number(b[k], ".4g")] + [number(w[k, j] * x[j], ".4g") for j in range(n_in)])
-            out[(l, k)] = f"z = {terms} = {number(phase.trace.layers[l - 1].z[i, k], '.4g')}".replace("+ -", "− ")
+            terms = signed_sum([number(b[k], ".4g")] + [number(w[k, j] * x[j], ".4g") for j in range(n_in)])
+            out[(l, k)] = f"z = {terms} = {number(phase.trace.layers[l - 1].z[i, k], '.4g')}"
     return out
 
 

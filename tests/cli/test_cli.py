@@ -199,6 +199,12 @@ def test_trace_text_lecture(lecture, capsys):
     assert "class 1" in out
 
 
+def test_trace_text_writes_negative_inputs_in_parentheses(lecture, capsys):
+    code, out, err = run(["trace", str(lecture), "--input", "-1,2"], capsys)
+    assert code == 0, err
+    assert "z = 0.001 + 0.01·(-1) + 0.02·2 = 0.031" in out
+
+
 def test_trace_json_lecture(lecture, capsys):
     code, out, err = run(["trace", str(lecture), "--input", "95,4", "--json"], capsys)
     assert code == 0, err
