@@ -153,3 +153,18 @@ def test_every_plot_asks_for_a_readable_minimum_size(qtbot):
         qtbot.addWidget(plot)
         hint = plot.minimumSizeHint()
         assert hint.width() >= 120 and hint.height() >= 90, type(plot).__name__
+
+
+def test_the_loss_plots_header_follows_presentation_scale(qtbot):
+    from nnviz.draw.theme import DARK
+
+    plot = show(qtbot, LossPlot())
+    plot.set_theme(DARK)  # its style sheet would stop the window's font from reaching the header
+    base = plot.title_label.font().pointSizeF(), plot.log_checkbox.font().pointSizeF()
+    plot.set_font_scale(1.5)
+    assert plot.title_label.font().pointSizeF() == pytest.approx(1.5 * base[0])
+    assert plot.log_checkbox.font().pointSizeF() == pytest.approx(1.5 * base[1])
+    assert plot.title_label.font().bold()
+    wide = plot.title_label.sizeHint().width()
+    plot.set_font_scale(1.0)
+    assert plot.title_label.font().pointSizeF() == pytest.approx(base[0]) and plot.title_label.sizeHint().width() < wide

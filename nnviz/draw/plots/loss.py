@@ -57,6 +57,7 @@ class LossPlot(QWidget):
         tools.addWidget(self.title_label)
         tools.addStretch(1)
         self.log_checkbox = QCheckBox("Log scale", self)
+        self._header_points = font.pointSizeF()  # the header's size at scale 1
         self.log_checkbox.setToolTip("Show the loss on a logarithmic axis")
         tools.addWidget(self.log_checkbox)
         layout.addLayout(tools)
@@ -203,10 +204,15 @@ class LossPlot(QWidget):
         return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve, self.test_acc_curve)
 
     def set_font_scale(self, scale: float) -> None:
-        """Draw the plot's text (ticks, axis labels, title, legend) at ``scale`` × its usual size."""
-        for plot in (self.loss_plot, self.acc_plot):  # the header row is widgets: it follows the window's font
+        """Draw the plot's text (ticks, axis labels, title, legend, the header row) at ``scale``
+        × its usual size."""
+        for plot in (self.loss_plot, self.acc_plot):
             set_plot_font_scale(plot, scale)
         fit_axis_label(self.acc_plot.getAxis("left"))  # the label's length grows with its font
+        for widget in (self.title_label, self.log_checkbox):  # a theme's style sheet stops the window's font here
+            font = widget.font()
+            font.setPointSizeF(self._header_points * scale)
+            widget.setFont(font)
 
     @qt_virtual("LossPlot: minimum size hint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
