@@ -168,3 +168,20 @@ def test_the_loss_plots_header_follows_presentation_scale(qtbot):
     wide = plot.title_label.sizeHint().width()
     plot.set_font_scale(1.0)
     assert plot.title_label.font().pointSizeF() == pytest.approx(base[0]) and plot.title_label.sizeHint().width() < wide
+
+
+@pytest.mark.parametrize("width", [480, 300, 230])
+def test_the_loss_header_title_and_switch_never_touch(qtbot, width):
+    plot = show(qtbot, LossPlot(), size=(width, 300))
+    epochs = np.linspace(0, 2, 21)
+    plot.set_history(epochs, np.linspace(0.7, 0.3, 21), None, np.linspace(0.5, 0.9, 21), None)  # with accuracy
+    plot.set_font_scale(1.6)
+    QtCore.QCoreApplication.processEvents()
+    title, box = plot.title_label, plot.log_checkbox
+    used = title.fontMetrics().horizontalAdvance(title.text())
+    assert title.text() in ("Loss and accuracy", "Loss, accuracy", "Loss")
+    assert title.geometry().left() + used < box.geometry().left()
+    if width >= 480:
+        assert (title.text(), box.text()) == ("Loss and accuracy", "Log scale")
+    else:
+        assert title.text() != "Loss and accuracy" or box.text() == "Log"

@@ -29,6 +29,8 @@ __all__ = ["MIN_EPOCHS", "LossPlot"]
 
 MIN_EPOCHS = 1.0  # the x axis spans at least this many epochs
 RANGE_LIMIT = 1e300  # axis ends are clipped to ±this, so hi − lo and the padding stay finite
+HEADER_MARGIN = 12  # px left and right of the header row (title, Log scale)
+HEADER_GAP = 12  # px at least between the title and the switch
 
 
 class LossPlot(QWidget):
@@ -49,7 +51,8 @@ class LossPlot(QWidget):
 
         # A header row: the title on the left, the log-scale switch on the right.
         tools = QHBoxLayout()
-        tools.setContentsMargins(12, 6, 12, 0)
+        tools.setContentsMargins(HEADER_MARGIN, 6, HEADER_MARGIN, 0)
+        tools.setSpacing(HEADER_GAP)
         self.title_label = QLabel("Loss and accuracy", self)
         font = self.title_label.font()
         font.setBold(True)
@@ -213,6 +216,25 @@ class LossPlot(QWidget):
             font = widget.font()
             font.setPointSizeF(self._header_points * scale)
             widget.setFont(font)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """The longest title and switch text that fit the header row side by side."""
+        titles = ("Loss and accuracy", "Loss, accuracy", "Loss") if not self._acc_widget.isHidden() else ("Loss",)
+        room = self.width() - 2 * HEADER_MARGIN - HEADER_GAP
+        box, title = self.log_checkbox, self.title_label
+        for switch in ("Log scale", "Log"):
+            box.setText(switch)
+            left = room - box.sizeHint().width()
+            fits = [t for t in titles if title.fontMetrics().horizontalAdvance(t) <= left]
+            if fits:
+                break
+        title.setText(fits[0] if fits else titles[-1])
+
+    @qt_virtual("LossPlot: resize failed")
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
 
     @qt_virtual("LossPlot: minimum size hint failed", fallback=QtCore.QSize)
     def minimumSizeHint(self) -> QtCore.QSize:
@@ -286,7 +308,7 @@ class LossPlot(QWidget):
     def _update_epoch_label(self) -> None:
         """'epoch' and the x tick values go under the lowest visible plot only."""
         acc_shown = not self._acc_widget.isHidden()
-        self.title_label.setText("Loss and accuracy" if acc_shown else "Loss")
+        self._fit_header()
         self.acc_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("bottom", None if acc_shown else "epoch")
         self.loss_plot.getAxis("bottom").setStyle(showValues=not acc_shown)
