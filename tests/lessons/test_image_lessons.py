@@ -247,7 +247,8 @@ def test_x_parameters_and_sizes(digits):
 
 def test_reading_digits_checks_and_its_worked_numbers_hold(capsys):
     """`nnviz lesson reading-digits --check` passes, and the text's arithmetic is the engine's:
-    2,410 parameters, p₃ = e^z₃ / Σ e^z = 1508 / 1544 = 0.977."""
+    2,410 parameters, p₃ = e^z₃ / Σ e^z = e^7.319 / 1544 = 1509 / 1544 = 0.977: from the z the
+    text writes, a student gets the text's numbers (e^7.32 would be 1510)."""
     assert main(["lesson", "reading-digits", "--check"]) == 0
     assert capsys.readouterr().out.startswith("reading-digits: all 10 steps checked")
     player = LessonPlayer(find_lesson("reading-digits"))
@@ -255,8 +256,12 @@ def test_reading_digits_checks_and_its_worked_numbers_hold(capsys):
     assert measure(player.state(1), Expectation("parameters", 0.0)) == 64 * 32 + 32 + 32 * 10 + 10 == 2410
     traced = next(i for i, step in enumerate(steps) if step.ask is not None and step.ask.check is not None)
     z = player.state(traced).trace.layers[-1].z[0]
-    assert round(math.exp(z[3])) == 1508 and round(np.exp(z).sum()) == 1544
-    assert "1508 / 1544" in steps[traced].text
+    written = f"{z[3]:.3f}"
+    assert f"z₃ = **{written}**" in steps[traced].text and round(np.exp(z).sum()) == 1544
+    assert f"e^{written} / 1544 = {round(math.exp(float(written)))} / 1544" in steps[traced].text
+    assert round(math.exp(float(written))) / 1544 == pytest.approx(np.exp(z[3]) / np.exp(z).sum(), abs=5e-4)
+    p = np.exp(z) / np.exp(z).sum()
+    assert f"p₉ = {p[9]:.2f}" in steps[traced].ask.explanation  # as the output bars write it
     panels = [step.panel for step in steps]
     assert all(name in panels for name in DIGIT_PANELS)
 
