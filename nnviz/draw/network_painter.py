@@ -9,8 +9,8 @@ module's docstring).
 
 Edges are never one item or one drawLine each: their segments come from NumPy
 (``geometry.edges``), are grouped into a few buckets by sign and width, and each bucket
-is one ``QPainter.drawLines`` call with one pen. (No pyqtgraph here, so the window can
-paint before pyqtgraph has been imported.)
+is one ``drawLines`` or ``drawPath`` call with one pen (``edge_paint``). (No pyqtgraph
+here, so the window can paint before pyqtgraph has been imported.)
 
 Text comes from ``network_labels`` and is laid out and painted by ``network_text``, in the
 QPainter's font (a widget's font when it paints a widget) scaled by ``font_scale``; the
@@ -41,8 +41,9 @@ from nnviz.draw import geometry as geo
 from nnviz.draw import network_labels as labels
 from nnviz.draw import network_text as text
 from nnviz.draw import node_marks as marks
-from nnviz.draw import output_bars
+from nnviz.draw import output_bars, text_place
 from nnviz.draw.colormaps import diverging_rgba, output_range
+from nnviz.draw.edge_paint import paint_edges
 from nnviz.draw.image_layer import TILE_MIN_PX, ImageLayer, paint_tile
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.draw.thumbnails import frame_thumbnails
@@ -50,16 +51,7 @@ from nnviz.engine.activations import get_activation
 from nnviz.engine.layout import ParamLayout
 
 DEFAULT_EDGE_LIMIT = 400  # strongest edges drawn per layer unless "all edges" is on
-ANTIALIAS_EDGES = 600  # more edges than this are drawn without antialiasing (speed)
-ZERO_FRACTION = 1e-9  # an edge value below this fraction of the frame's largest |value| counts as 0
-UNREACHED_WIDTH = 1.0  # px at scale 1: every edge a phase has not reached yet, whatever its value
 IMAGE_MARGIN = 20.0  # px × font scale left of an input image (a column of nodes keeps room for names)
-
-
-def _blend(color: QColor, background: QColor, alpha: float) -> QColor:
-    """The opaque colour that ``color`` at opacity ``alpha`` shows over ``background``."""
-    return QColor.fromRgbF(*(alpha * a + (1.0 - alpha) * b for a, b in zip(
-        (color.redF(), color.greenF(), color.blueF()), (background.redF(), background.greenF(), background.blueF()))))
 
 
 class NetworkPainter:
@@ -74,6 +66,7 @@ class NetworkPainter:
         self.dead: tuple[tuple[int, int], ...] = ()
         self.phase = None  # app.stepping.PhaseView or None
         self.phase_progress = 1.0  # 0..1 through the phase's animation
+        self._text_cache: tuple | None = None  # (layout_, key, TextLayout) of the last text_layout
         self.set_architecture((2, 1), ("sigmoid",), ("x1", "x2"))
 
     # ---- what is drawn -----------------------------------------------------------------------
@@ -252,13 +245,15 @@ class NetworkPainter:
         (kind, rect, text, …), laid out by the code that paints them: each inside ``rect``
         and intersecting no other. ``font``: the base font (the application's by default);
         ``device``: the paint device whose resolution measures it (None: the screen's)."""
-        return self.text_layout(rect, zoom, pan, font, device).boxes
+        return list(self.text_layout(rect, zoom, pan, font, device).boxes)
 
     def text_layout(self, rect: QRectF, zoom: float = 1.0, pan: tuple[float, float] = (0.0, 0.0),
                     font: QFont | None = None, device=None) -> text.TextLayout:
         """The text boxes and the output bars (``output_bars.OutputBar``, pixels) ``paint``
-        draws into ``rect`` (arguments as ``text_boxes``)."""
-        view = self.transform(rect, zoom, pan)
+        draws into ``rect`` (arguments as ``text_boxes``). Laid out again only when something
+        it depends on changed (the key below): while training only the weights change, and the
+        layout (measuring every candidate place of every label) is most of the cost of text."""
+        base = QFont(font) if font is not None else QFont()
         shape = self.layout_.image_shape
         titles = [labels.layer_title(i, self.layers, self.activation_names, shape) for i in range(len(self.layers))]
         small = self.layers[0] <= 16 and shape is None
@@ -266,9 +261,18 @@ class NetworkPainter:
         outputs, values = self.outputs(), self.value_labels()
         if outputs is not None and outputs.probabilities is not None and self.phase.phase == "forward":
             values = {node: v for node, v in values.items() if node[0] != len(self.layers) - 1}  # the bars say them
-        return text.layout(rect, self.layout_, view, text.Fonts(QFont(font) if font is not None else QFont(), device),
-                           self.theme, self.font_scale, titles=titles, input_names=names, caption=self.caption(),
-                           terms=self.term_labels(), values=values, updates=self.update_labels(), outputs=outputs)
+        caption, terms, updates = self.caption(), self.term_labels(), self.update_labels()
+        key = (rect.getRect(), float(zoom), (float(pan[0]), float(pan[1])), base.key(), text_place.device_key(device),
+               self.theme, self.font_scale, titles, names, caption, terms, values, updates,
+               outputs.key() if outputs is not None else None)
+        cached = self._text_cache
+        if cached is not None and cached[0] is self.layout_ and cached[1] == key:
+            return cached[2]
+        placed = text.layout(rect, self.layout_, self.transform(rect, zoom, pan), text.Fonts(base, device), self.theme,
+                             self.font_scale, titles=titles, input_names=names, caption=caption, terms=terms,
+                             values=values, updates=updates, outputs=outputs)
+        self._text_cache = (self.layout_, key, placed)
+        return placed
 
     def _paint_layer_highlights(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         color = QColor(self.theme.highlight)
@@ -303,80 +307,50 @@ class NetworkPainter:
                 p.drawEllipse(QPointF(ox + s * x, oy + s * y), r, r)
 
     def _paint_edges(self, p: QPainter, s: float, ox: float, oy: float) -> None:
-        es = self.edge_set
-        if not len(es.value):
-            return
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        # antialiased strokes cost ~10× more; dense networks are drawn without
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(es.value) <= ANTIALIAS_EDGES)
-        seg = es.segments * s + np.array([ox, oy, ox, oy])
-        values = np.where(np.isfinite(es.value), es.value, 0.0)
-        scale = float(np.abs(values).max()) if values.size else 1.0
-        if self.edge_kind == "weight":
-            scale = max(scale, 1.0)  # |w| ≤ 1 keeps thin lines: widths compare across frames
-        gradient = self.edge_kind == "gradient"
-        pos_color = QColor(self.theme.grad_positive if gradient else self.theme.positive)
-        neg_color = QColor(self.theme.grad_negative if gradient else self.theme.negative)
-        dim, background = QColor(self.theme.dim), QColor(self.theme.background)
-        active = self.active_layer()
+        es, active = self.edge_set, self.active_layer()
         if self.phase is not None and self.phase.phase in ("forward", "backward"):
             # edges of layers the animation has not reached yet are drawn dimmed
             forward = self.phase.phase == "forward"
             reached = (es.layer + 1 <= active + labels.REACHED) if forward else (es.layer >= active - labels.REACHED)
         else:
-            reached = np.ones(len(values), dtype=bool)
-        # thinner lines where many edges share the space, so dense layers stay readable
-        zoom_width = min(max(s, 0.35), 2.0) * min(1.0, float(np.sqrt(120.0 / len(values))))
-        zero = np.abs(values) <= ZERO_FRACTION * float(np.abs(values).max())  # drawn neutral, not as a sign
-
-        def draw(sel: np.ndarray, color: QColor, width: float, alpha: float) -> None:
-            # translucency pre-blended with the background: opaque pens paint ~10× faster
-            pen = QPen(_blend(color, background, alpha), width)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            p.setPen(pen)
-            p.drawLines([QLineF(*row) for row in seg[sel].tolist()])  # one call per bucket
-
-        # not reached yet: all alike, neutral and thin: neither sign nor size is told before
-        # the pass gets there (a lesson's open question may ask for it)
-        waiting = np.flatnonzero(~reached)
-        if waiting.size:
-            draw(waiting, dim, UNREACHED_WIDTH * min(max(s, 0.6), 1.6), 0.5)
-        for (positive, level), idx in geo.buckets(values, scale).items():
-            for nothing in (False, True):
-                sel = idx[reached[idx] & (zero[idx] == nothing)]
-                if sel.size:
-                    color = QColor(dim) if nothing else QColor(pos_color if positive else neg_color)
-                    draw(sel, color, geo.level_width(level) * zoom_width, 0.85)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            reached = np.ones(len(es.value), dtype=bool)
+        paint_edges(p, es, self.edge_kind, reached, self.theme, s, ox, oy)
 
     def _paint_nodes(self, p: QPainter, s: float, ox: float, oy: float) -> None:
         """Each node: its value's colour during a phase, else its thumbnail (image data: the
         first layer's weight image, where the node is big enough), else plain; with its bias
-        (and its δ ring in the backward pass). Image inputs are one block (``image_layer``)."""
+        (and its δ ring in the backward pass). Image inputs are one block (``image_layer``).
+        Node by node, each with its bias (a staggered layer's nodes may cover a neighbour's
+        bias square); pens and brushes are made once per layer."""
         values = labels.node_values(self.phase)
         active = self.active_layer()
-        border = QColor(self.theme.node_border)
+        border, plain = QColor(self.theme.node_border), QColor(self.theme.node)
+        bias_marks = marks.BiasMarks(self.theme)
         for l, pos in enumerate(self.layout_.positions):
             r = self.layout_.radius[l] * s
             if l == 0 and self.image is not None:
                 x0, y0, x1, y1 = self.layout_.image_rect
                 self.image.paint_input(p, QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)), self.theme)
                 continue
-            xs, ys = ox + s * pos[:, 0], oy + s * pos[:, 1]
+            xs, ys = (ox + s * pos[:, 0]).tolist(), (oy + s * pos[:, 1]).tolist()
             compact = self.layers[l] > geo.BIG_LAYER
             thumbs = self.thumbnails[l] if self.thumbnails else None
             tiles = self.image.tiles() if self.image is not None and l == 1 and 2 * r >= TILE_MIN_PX else None
             shown = values is not None and (l <= active + labels.REACHED if self.phase.phase == "forward" else True)
-            p.setPen(QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5))))
-            for i in range(len(xs)):
-                rect = QRectF(xs[i] - r, ys[i] - r, 2 * r, 2 * r)
-                if shown and l == 0:  # inputs are data, any range: a plain node with its value below
-                    p.setBrush(QColor(self.theme.node))
+            colors = None
+            if shown and l > 0:  # the value's colour over the activation's output range
+                lo, hi = output_range(values[l], get_activation(self.activation_names[l - 1]))
+                colors = [QColor(int(c[0]), int(c[1]), int(c[2])) for c in diverging_rgba(values[l], lo, hi)]
+            biases = self.biases[l - 1].tolist() if l > 0 and not compact else None
+            node_pen = QPen(border, 0.0 if compact else max(1.0, 1.2 * min(s, 1.5)))
+            p.setPen(node_pen)
+            p.setBrush(plain)
+            for i, (x, y) in enumerate(zip(xs, ys)):
+                rect = QRectF(x - r, y - r, 2 * r, 2 * r)
+                if colors is not None:
+                    p.setBrush(colors[i])
                     p.drawEllipse(rect)
-                elif shown:
-                    lo, hi = output_range(values[l], get_activation(self.activation_names[l - 1]))
-                    c = diverging_rgba(np.array([values[l][i]]), lo, hi)[0]
-                    p.setBrush(QColor(int(c[0]), int(c[1]), int(c[2])))
+                elif shown:  # inputs are data, any range: a plain node with its value below
                     p.drawEllipse(rect)
                 elif thumbs:
                     clip = QPainterPath()
@@ -387,13 +361,15 @@ class NetworkPainter:
                     p.restore()
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawEllipse(rect)
+                    p.setBrush(plain)
                 elif tiles:  # the weight image fills the node's square: its corners are pixels too
                     paint_tile(p, rect, tiles[i], border)
                 else:
-                    p.setBrush(QColor(self.theme.node))
                     p.drawEllipse(rect)
-                if l > 0 and not compact:
-                    marks.paint_bias(p, self.theme, xs[i], ys[i], r, self.biases[l - 1][i])
+                if biases is not None:
+                    bias_marks.paint(p, x, y, r, biases[i])
+                    p.setPen(node_pen)
+                    p.setBrush(plain)
             if values is not None and self.phase.phase == "backward" and l > 0 and not compact \
                     and l >= active - labels.REACHED:  # δ rings once the backward pass has reached the layer
                 marks.paint_deltas(p, self.theme, self.phase.sample_delta(l - 1), xs, ys, r)

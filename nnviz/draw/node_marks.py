@@ -14,15 +14,21 @@ from nnviz.draw.theme import Theme
 DEAD_MARK = "#b3261e"  # the cross over a dead neuron, in either theme
 
 
-def paint_bias(p: QPainter, theme: Theme, x: float, y: float, r: float, b: float) -> None:
-    """The bias as a small square at the lower left of the node at pixel (x, y) of radius r:
-    colour = sign, size ∝ |b|."""
-    size = max(3.0, r * 0.5 * min(1.0, 0.35 + abs(b)))
-    p.save()
-    p.setPen(QPen(QColor(theme.node_border), 0.8))
-    p.setBrush(QColor(theme.dim if b == 0 else theme.positive if b > 0 else theme.negative))
-    p.drawRect(QRectF(x - r * 0.95 - size / 2, y + r * 0.65 - size / 2, size, size))
-    p.restore()
+class BiasMarks:
+    """The bias of a node as a small square at its lower left: colour = sign (``theme.dim``
+    for 0), size ∝ |b|; the pen and the three brushes are made once, for a loop over many nodes."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.pen = QPen(QColor(theme.node_border), 0.8)
+        self.zero, self.positive, self.negative = (QColor(c) for c in (theme.dim, theme.positive, theme.negative))
+
+    def paint(self, p: QPainter, x: float, y: float, r: float, b: float) -> None:
+        """The square of bias ``b`` of the node at pixel (x, y) of radius r. Leaves ``p`` with
+        this pen and brush (the caller sets its own again: cheaper than save and restore)."""
+        size = max(3.0, r * 0.5 * min(1.0, 0.35 + abs(b)))
+        p.setPen(self.pen)
+        p.setBrush(self.zero if b == 0 else self.positive if b > 0 else self.negative)
+        p.drawRect(QRectF(x - r * 0.95 - size / 2, y + r * 0.65 - size / 2, size, size))
 
 
 def paint_deltas(p: QPainter, theme: Theme, deltas: np.ndarray, xs: np.ndarray, ys: np.ndarray, r: float) -> None:

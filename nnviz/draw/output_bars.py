@@ -50,6 +50,11 @@ class Outputs:
     probabilities: np.ndarray | None = None
     bars: bool = True
 
+    def key(self) -> tuple:
+        """Everything placing the outputs' text depends on, as a value that compares with ==."""
+        p = self.probabilities
+        return self.names, None if p is None else tuple(np.asarray(p, dtype=np.float64).tolist()), self.bars
+
     @property
     def predicted(self) -> int | None:
         """The predicted class, argmax of the probabilities (None without them)."""

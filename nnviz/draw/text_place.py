@@ -63,6 +63,13 @@ class Fonts:
         return math.ceil(w), math.ceil(m.height() + (len(lines) - 1) * m.lineSpacing())
 
 
+def device_key(device) -> tuple | None:
+    """What text metrics take from a paint device (None: the screen's): its resolution."""
+    if device is None:
+        return None
+    return device.logicalDpiX(), device.logicalDpiY(), device.devicePixelRatioF()
+
+
 def sizes(points: float, font_scale: float) -> list[float]:
     """Point sizes to try, from ``points``·fs down to MIN_POINTS·fs in half points."""
     top, low = points * font_scale, MIN_POINTS * font_scale

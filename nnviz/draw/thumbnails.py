@@ -37,25 +37,44 @@ def _numpy_to_qimage(rgba: np.ndarray) -> QImage:
     return rgba_to_qimage(rgba[::-1])
 
 
+def weight_scale_fast(weights0: np.ndarray) -> float:
+    """``image_views.weight_scale`` (m = max |w| over the finite weights, 1.0 for none or all 0),
+    as max(−min w, max w) when that is finite: then every weight is, and the boolean mask
+    weight_scale builds (1.5 ms for 784 × 128 weights, twice a frame while training) is not needed."""
+    w = np.asarray(weights0, dtype=np.float64)
+    m = max(-float(w.min()), float(w.max())) if w.size else 0.0
+    return (m if m > 0 else 1.0) if np.isfinite(m) else weight_scale(w)
+
+
 def weight_thumbnails(weights0: np.ndarray, image_shape: tuple[int, int]) -> list[QImage]:
     """One image (cols × rows px) per first-layer neuron: its incoming weights W⁽¹⁾[k]
     (H, rows·cols) reshaped to the image, diverging colours over −m … +m, m = max |W⁽¹⁾|.
 
     The colours are diverging_rgba's looked up in a table of WEIGHT_LEVELS steps (t = w/m
-    rounded to 1/255; at most one unit per channel off): 3× faster on 128 images of
-    28×28 (8 ms instead of 24), which matters while training repaints them many times a second."""
-    m = weight_scale(weights0)
-    t = np.clip(np.nan_to_num(weight_images(weights0, image_shape) / m), -1.0, 1.0)
-    index = np.rint((t + 1.0) * ((WEIGHT_LEVELS - 1) / 2)).astype(np.intp)
-    rgba = _weight_lut()[index]
-    return [rgba_to_qimage(rgba[k]) for k in range(rgba.shape[0])]
+    rounded to 1/255; at most one unit per channel off), each RGBA pixel one uint32 of the
+    table, into one (H·rows, cols) array that becomes one QImage, cut into the H images:
+    about 1 ms for 128 images of 28×28 instead of 7 (in-place arithmetic, one 4-byte lookup
+    per pixel instead of four 1-byte ones, one array → QImage conversion instead of 128),
+    which matters while training repaints them many times a second."""
+    images = weight_images(weights0, image_shape)
+    h, rows, cols = images.shape
+    t = np.divide(images, weight_scale_fast(weights0))
+    np.copyto(t, 0.0, where=np.isnan(t))  # NaN → 0 (white); ±inf → ±1 by the clip
+    np.clip(t, -1.0, 1.0, out=t)
+    t += 1.0
+    t *= (WEIGHT_LEVELS - 1) / 2
+    pixels = _weight_lut_words().take(np.rint(t, out=t).astype(np.intp))  # (H, rows, cols) RGBA words
+    strip = QImage(pixels.data, cols, h * rows, 4 * cols, QImage.Format.Format_RGBA8888)
+    return [strip.copy(0, k * rows, cols, rows) for k in range(h)]  # each owns its pixels
 
 
 @functools.cache
-def _weight_lut() -> np.ndarray:
-    """(WEIGHT_LEVELS, 4) uint8: the diverging map from −1 to +1, opaque."""
+def _weight_lut_words() -> np.ndarray:
+    """(WEIGHT_LEVELS,) uint32: the opaque diverging map from −1 to +1, each entry the 4 bytes
+    R, G, B, A of one pixel in memory order (Format_RGBA8888)."""
     rgb = diverging_lut(1.0, WEIGHT_LEVELS)
-    return np.concatenate([rgb, np.full((WEIGHT_LEVELS, 1), 255, dtype=np.uint8)], axis=1)
+    rgba = np.concatenate([rgb, np.full((WEIGHT_LEVELS, 1), 255, dtype=np.uint8)], axis=1)
+    return np.ascontiguousarray(rgba).view(np.uint32).ravel()
 
 
 def frame_thumbnails(frame, layers: Sequence[int], activation_names: Sequence[str]) -> list[list[QImage]] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QWidget
 
@@ -168,6 +168,9 @@ class InstrumentDocks:
         dock.show()
         dock.raise_()  # the tab comes to the front
         self.bound(dock)
+        # again once the layouts the show (or a font change just before) asked for have run:
+        # they may hand the room back to the central widget
+        QTimer.singleShot(0, self.window, lambda: self.bound(dock))
 
     def bound(self, dock: QDockWidget) -> None:
         """Size ``dock``'s area (its height below or above, its width at a side) to what its panel

@@ -17,7 +17,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from nnviz.app.image_views import weight_scale
 from nnviz.app.numbers import number
 from nnviz.draw.colormaps import diverging_rgba
 from nnviz.draw.plots.digit_drawing import (
@@ -30,7 +29,7 @@ from nnviz.draw.plots.digit_drawing import (
     scaled_font,
 )
 from nnviz.draw.theme import LIGHT, Theme
-from nnviz.draw.thumbnails import weight_thumbnails
+from nnviz.draw.thumbnails import weight_scale_fast, weight_thumbnails
 from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["WeightGrid"]
@@ -60,6 +59,8 @@ class WeightGrid(PaintedWidget):
         self.note = "no image data"  # said instead of the grid when there are no weights to show
         self._images = None  # cached QImages of self.weights, None when they must be made again
         self._grid: CellGrid | None = None
+        self._grid_for: tuple = ()  # what self._grid was laid out for: it is kept while that stays
+        self._cells: list[QRectF] = []  # self._grid's cells
         self.setMouseTracking(True)
 
     def set_theme(self, theme: Theme) -> None:
@@ -85,7 +86,7 @@ class WeightGrid(PaintedWidget):
     def images(self) -> list:
         """One QImage (cols × rows px) per neuron, made now if the weights changed."""
         if self._images is None and self.weights is not None:
-            self.scale = weight_scale(self.weights)
+            self.scale = weight_scale_fast(self.weights)
             self._images = weight_thumbnails(self.weights, self.image_shape)  # the canvas's node images
         return self._images or []
 
@@ -99,6 +100,8 @@ class WeightGrid(PaintedWidget):
         return QSize(360, 360)
 
     def paint_content(self, p: QPainter) -> None:
+        """The cells (all images, then all frames in one call, then the numbers: cells are GAP
+        apart, so this looks the same as drawing cell after cell) and the key."""
         t = self.theme
         p.fillRect(self.rect(), QColor(t.background))
         images = self.images()
@@ -107,30 +110,38 @@ class WeightGrid(PaintedWidget):
             message(p, QRectF(self.rect()), self.note, t.muted, self.font())
             return
         caption_font = scaled_font(self.font(), CAPTION_FACTOR)
-        caption_metrics = QFontMetricsF(caption_font)
         key_height = self._key_height()
         area = QRectF(self.rect()).adjusted(GAP, GAP, -GAP, -GAP - key_height)
-        pixels = self.image_shape[1]
-        grid = cell_grid(len(images), area, caption_metrics.height(), GAP, pixels)
-        if grid.side < caption_metrics.horizontalAdvance(str(len(images))) + 6:  # numbers would crowd: hover tells them
-            grid = cell_grid(len(images), area, 0.0, GAP, pixels)
-        self._grid = grid
-        frame = QPen(QColor(t.rule), 1.0)
+        grid, cells = self._layout(len(images), area, caption_font)
         # enlarged: nearest neighbour, pixels stay pixels; shrunk (784 inputs, many neurons): averaged, not aliased
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, grid.side < pixels)
-        for k, image in enumerate(images):
-            cell = grid.cell(k)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, grid.side < self.image_shape[1])
+        for cell, image in zip(cells, images):
             p.drawImage(cell, image)
-            p.setPen(frame)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(cell.adjusted(-0.5, -0.5, 0.5, 0.5))
-            if grid.caption:
-                p.setFont(caption_font)
-                p.setPen(QColor(t.muted))
+        p.setPen(QPen(QColor(t.rule), 1.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRects([cell.adjusted(-0.5, -0.5, 0.5, 0.5) for cell in cells])
+        if grid.caption:
+            p.setFont(caption_font)
+            p.setPen(QColor(t.muted))
+            for k in range(len(images)):
                 p.drawText(grid.caption_rect(k), int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
                            str(k + 1))
-        bottom = grid.cell(len(images) - 1).bottom() + grid.caption + GAP  # the key right under the grid
+        bottom = cells[-1].bottom() + grid.caption + GAP  # the key right under the grid
         self._paint_key(p, QRectF(GAP, bottom, self.width() - 2 * GAP, key_height))
+
+    def _layout(self, n: int, area: QRectF, caption_font) -> tuple[CellGrid, list[QRectF]]:
+        """The grid of n cells in ``area`` (captioned when the numbers fit under them) and its
+        cells' rectangles; laid out again only when n, the area, the font or the image size
+        changed, not every frame."""
+        key = (n, area.getRect(), caption_font.key(), self.image_shape)
+        if self._grid is None or self._grid_for != key:
+            metrics = QFontMetricsF(caption_font)
+            pixels = self.image_shape[1]
+            grid = cell_grid(n, area, metrics.height(), GAP, pixels)
+            if grid.side < metrics.horizontalAdvance(str(n)) + 6:  # numbers would crowd: hover tells them
+                grid = cell_grid(n, area, 0.0, GAP, pixels)
+            self._grid, self._grid_for, self._cells = grid, key, [grid.cell(k) for k in range(n)]
+        return self._grid, self._cells
 
     def _key_height(self) -> float:
         return QFontMetricsF(self.font()).height() * 1.9
