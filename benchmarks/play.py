@@ -27,6 +27,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from nnviz.ui.app import share_the_gil_with_the_gui  # noqa: E402
+
 
 def write_random_idx(folder: str, n: int = 10_000, side: int = 28) -> str:
     """n random side×side images with random digits as an MNIST-format pair; the images file's path."""
@@ -82,6 +84,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["NNVIZ_SETTINGS"] = os.path.join(tmp, "settings.ini")
         app = QApplication(sys.argv[:1])  # noqa: F841
+        share_the_gil_with_the_gui()  # as the app does at start
         images = write_random_idx(tmp) if args.images else None
         runs = [one_run(args.seconds, images) for _ in range(args.repeats)]
     eps = statistics.median(r[0] for r in runs)

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
 AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
+IMAGE_PLOT_INTERVAL = 1 / 6  # … on image data: the weight images, z histogram and curves (the canvas keeps the frame rate)
 PLOT_MIN_SIZE = (180, 120)  # px: each plot of the right-hand column keeps at least this
 LOSS_MIN_HEIGHT = 150  # px: the loss plot stacks two (loss, accuracy) under a title row
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(stored_problem(self.settings))
         self.frames_painted = 0
         self._plots_shown_at = 0.0
+        self._history_shown: tuple = ()  # (rows, last epoch, last train loss) of the curves drawn last
         self._base_point_size = QApplication.font().pointSizeF()
         self.boundary_plot = self.loss_plot = self.activation_plot = self.digit_panel = None
 
@@ -221,10 +223,19 @@ class MainWindow(QMainWindow):
             return
         now = time.perf_counter()
         # while playing, the plots follow at a lower rate than the canvas: they cost the most to paint
-        plots = not self.controller.running or snap.stopped or now - self._plots_shown_at >= PLOT_INTERVAL
+        interval = PLOT_INTERVAL if self.views.image_shape is None else IMAGE_PLOT_INTERVAL
+        plots = not self.controller.running or snap.stopped or now - self._plots_shown_at >= interval
+        history = None
         if plots:
             self._plots_shown_at = now
-        self.views.show_snapshot(snap, self.controller.history() if plots else None, plots=plots)
+            history = self.controller.history()
+            n = len(history.epoch)
+            key = (n, history.epoch[-1], history.train_loss[-1]) if n else (0,)
+            if key == self._history_shown and self.controller.running:
+                history = None  # no new point (a big set is evaluated about once a second): nothing to redraw
+            else:
+                self._history_shown = key
+        self.views.show_snapshot(snap, history, plots=plots)
         self._update_status(snap)
         self.frames_painted += 1
 
