@@ -113,6 +113,13 @@ class NetworkCanvas(QWidget):
         self.painter.set_input_image(pixels)
         self.update()
 
+    def set_input_hint(self, text: str | None) -> None:
+        """Image data: ``text`` written across the empty input block (how to get an image there)."""
+        self.painter.input_hint = text
+        if self.painter.image is not None:
+            self.painter.image.hint = text
+        self.update()
+
     def set_snapshot(self, snapshot) -> None:
         """Weights, biases and gradients of a Snapshot (the layer sizes must match)."""
         self.set_weights(snapshot.weights, snapshot.biases, snapshot.grad_weights if snapshot.step else None)

@@ -7,8 +7,10 @@ the theme's grey scale (``grey_rgba``: the background at 0 and the text colour a
 dark ink on white in the light theme and light ink on the dark background in the dark
 one), scaled nearest neighbour so that a pixel stays one flat square. Without pixels it
 is an empty grid: the background with lines in the theme's ``dim`` between the cells
-(while a cell is at least GRID_PX wide). A frame in ``node_border`` surrounds it either
-way. The block is painted over the edges, which start at the pixels' centres, so each
+(while a cell is at least GRID_PX wide), and the ``hint`` (the window's: how to get an
+image there) written across it in the theme's ``muted`` colour, as large as fits up to the
+painter's font, or not at all below HINT_MIN_PT. A frame in ``node_border`` surrounds it
+either way. The block is painted over the edges, which start at the pixels' centres, so each
 leaves the block's right side on the line from its pixel.
 
 Weight tiles: neuron k's incoming weights as an image (``thumbnails.weight_thumbnails``),
@@ -21,13 +23,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from nnviz.draw.colormaps import rgb_of
 from nnviz.draw.theme import Theme
 from nnviz.draw.thumbnails import rgba_to_qimage, weight_thumbnails
 
 GRID_PX = 8.0  # the empty grid's lines are drawn while a cell is at least this wide on screen
+HINT_MIN_PT = 6.0  # the empty block's hint is not written smaller than this
+HINT_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 TILE_MIN_PX = 12.0  # a weight image is drawn in a node at least this wide on screen
 
 
@@ -60,6 +64,24 @@ def paint_tile(p: QPainter, rect: QRectF, image: QImage, border: QColor) -> None
     p.restore()
 
 
+def paint_hint(p: QPainter, rect: QRectF, text: str, theme: Theme) -> None:
+    """``text`` wrapped and centred in ``rect`` (less a margin), on a background box, at the
+    painter's font size or smaller until it fits; nothing below HINT_MIN_PT."""
+    inner = rect.adjusted(rect.width() / 10, rect.height() / 10, -rect.width() / 10, -rect.height() / 10)
+    font = QFont(p.font())
+    size = font.pointSizeF()
+    while size >= HINT_MIN_PT:
+        font.setPointSizeF(size)
+        box = QFontMetricsF(font).boundingRect(inner, int(HINT_FLAGS), text)
+        if inner.contains(box):
+            p.setFont(font)
+            p.fillRect(box.adjusted(-4, -2, 4, 2), QColor(theme.background))
+            p.setPen(QColor(theme.muted))
+            p.drawText(inner, int(HINT_FLAGS), text)
+            return
+        size *= 0.9
+
+
 class ImageLayer:
     """The input image of ``shape`` (rows, cols) and the first layer's weight images."""
 
@@ -69,6 +91,7 @@ class ImageLayer:
         self._picture: tuple[str, QImage] | None = None  # (theme name, image) of the pixels
         self._weights: np.ndarray | None = None
         self._tiles: list[QImage] | None = None
+        self.hint: str | None = None  # written across the empty block (the window's: how to get an image)
 
     def set_pixels(self, pixels) -> None:
         """The input shown in the block: (rows, cols) intensities in [0, 1] (clipped), or None."""
@@ -110,6 +133,8 @@ class ImageLayer:
                              for c in range(1, cols)] +
                             [QLineF(rect.left(), rect.top() + r * h, rect.right(), rect.top() + r * h)
                              for r in range(1, rows)])
+            if self.hint:
+                paint_hint(p, rect, self.hint, theme)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(QColor(theme.node_border), 1.0))
         p.drawRect(rect)

@@ -63,6 +63,7 @@ class NetworkPainter:
         self.font_scale = 1.0
         self.show_all_edges = False
         self.transparent = False  # nothing fills behind the network (export with a transparent background)
+        self.input_hint: str | None = None  # image data: written across the empty input block (the window's)
         self.dead: tuple[tuple[int, int], ...] = ()
         self.phase = None  # app.stepping.PhaseView or None
         self.phase_progress = 1.0  # 0..1 through the phase's animation
@@ -95,6 +96,8 @@ class NetworkPainter:
         self.input_names = tuple(input_names)
         self.layout_ = layout_
         self.image = ImageLayer(layout_.image_shape) if layout_.image_shape is not None else None
+        if self.image is not None:
+            self.image.hint = self.input_hint
         self.class_names = tuple(str(n) for n in class_names) if class_names is not None else None
         self.param_layout = ParamLayout(self.layers)
         self.weights: list[np.ndarray] = [np.zeros((o, i)) for i, o in zip(self.layers[:-1], self.layers[1:])]

@@ -72,6 +72,7 @@ def build_central(window) -> None:
     window.layer_bar = LayerBar()
     centre_layout.addWidget(window.layer_bar)
     window.canvas = NetworkCanvas()
+    window.canvas.set_input_hint("Step (→) traces an image through the network")  # image data, none shown yet
     window.views = ViewSet(window.canvas)
     centre_layout.addWidget(window.canvas, 1)
     window.transport = TransportBar(window.controller, window.settings)

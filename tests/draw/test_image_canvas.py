@@ -192,6 +192,25 @@ def test_without_an_image_the_block_is_an_empty_grid_over_the_edges():
         np.testing.assert_allclose(at(image, *pixel_centre(pa, index)), background, atol=1)
 
 
+def test_the_empty_block_carries_the_hint_until_an_image_is_shown():
+    pa = image_painter(layers=(784, 32, 10), shape=(28, 28))
+    s, ox, oy = pa.transform(QRectF(0, 0, 900, 600))
+    x0, y0, x1, y1 = pa.layout_.image_rect
+
+    def muted_in_block(image) -> int:  # how many sampled points of the block's inside are in the hint's colour
+        xs = range(int(ox + s * x0) + 3, int(ox + s * x1) - 3, 2)
+        ys = range(int(oy + s * y0) + 3, int(oy + s * y1) - 3, 2)
+        muted = rgb_of(LIGHT.muted)
+        return sum(int(np.abs(np.subtract(at(image, x, y), muted)).max() < 40) for x in xs for y in ys)
+
+    assert muted_in_block(render(pa)) == 0  # no hint given (export): the plain grid
+    pa.input_hint = "Step (→) traces an image through the network"  # as NetworkCanvas.set_input_hint
+    pa.image.hint = pa.input_hint
+    assert muted_in_block(render(pa)) > 20
+    pa.set_input_image(np.zeros((28, 28)))
+    assert muted_in_block(render(pa)) == 0  # an image shown: no hint over it
+
+
 def test_titles_and_names_of_an_image_input():
     pa = image_painter(layers=(784, 128, 64, 10), shape=(28, 28))
     boxes = pa.text_boxes(QRectF(0, 0, 900, 600))
