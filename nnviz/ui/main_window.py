@@ -236,7 +236,8 @@ class MainWindow(QMainWindow):
             else:
                 self._history_shown = key
         self.views.show_snapshot(snap, history, plots=plots)
-        self._update_status(snap)
+        if plots:  # the status line's rich text relays the side panel out: at the plots' pace
+            self._update_status(snap)
         self.frames_painted += 1
 
     def _update_plots(self) -> None:

@@ -432,3 +432,17 @@ def test_save_a_model_file(make_window, tmp_path, monkeypatch, dialogs):
     assert other.controller.network.layers == (2, 3, 1)
     np.testing.assert_array_equal(other.controller.network.params, loaded.params)
     assert "saved.json" in other.windowTitle()
+
+
+def test_the_status_line_follows_play_at_the_plots_pace_and_shows_the_paused_step(window, qtbot, monkeypatch):
+    import nnviz.ui.main_window as module
+
+    monkeypatch.setattr(module, "PLOT_INTERVAL", 3600.0)  # while playing, only the first frame updates the plots
+    c = window.controller
+    shown = window.frames_painted
+    c.play()
+    qtbot.waitUntil(lambda: window.frames_painted >= shown + 3, timeout=10_000)
+    first = int(window.controls.status.text().split("step ")[1].split("<")[0])
+    assert c.snapshot.step > first  # frames went on; the line waits for the next plot frame
+    c.pause()
+    assert f"step {c.snapshot.step}" in window.controls.status.text()  # paused: the step trained last
