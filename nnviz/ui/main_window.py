@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         set_play_icon(self.actions_["play"], running, self)
         if running:
             self.banner.hide()
+        elif self.controller.snapshot is not None and not self.lessons.active:
+            self._update_status(self.controller.snapshot)  # while playing it followed the plots' pace
 
     def _on_phase(self, view) -> None:
         traced = view is not None and view.traced  # a plain mini-batch step follows no sample: nothing to pick
