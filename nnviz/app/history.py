@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.engine.thinning import HISTORY_POINTS, RunHistory
+from nnviz.engine.snapshot import epoch_position
 from nnviz.engine.trainer import Snapshot
 
 
@@ -50,7 +51,7 @@ class HistoryBuffer:
         """A row for ``snap``'s figures, at the epoch they are of: its own, or (figures of an
         earlier step, evaluated in the background) their ``metrics_epoch`` when that is after
         the last row; figures already drawn add nothing."""
-        epoch = snap.epoch + snap.batch / max(batches_per_epoch, 1)
+        epoch = epoch_position(snap.epoch, snap.batch, batches_per_epoch)
         if not snap.fresh_metrics:
             last = self._curve.last_x
             if snap.metrics_epoch is None or (last is not None and snap.metrics_epoch <= last):

@@ -43,10 +43,14 @@ def weight_images(weights0: np.ndarray, image_shape: tuple[int, int]) -> np.ndar
 
 def weight_scale(weights0: np.ndarray) -> float:
     """m = max |w| over the whole layer, the shared symmetric colour scale −m … +m of all the
-    weight images (1.0 when every weight is 0 or none is finite)."""
-    w = np.abs(np.asarray(weights0, dtype=np.float64))
-    finite = w[np.isfinite(w)]  # a diverged network's inf/NaN would make the scale useless
-    m = float(finite.max()) if finite.size else 0.0
+    weight images (1.0 when every weight is 0 or none is finite). Computed as max(−min w,
+    max w) when that is finite, so every weight is; only otherwise over a mask of the finite
+    ones (the mask costs 1.5 ms for 784 × 128 weights, twice a frame while training)."""
+    w = np.asarray(weights0, dtype=np.float64)
+    m = max(-float(w.min()), float(w.max())) if w.size else 0.0
+    if not np.isfinite(m):  # a diverged network's inf/NaN would make the scale useless
+        finite = np.abs(w[np.isfinite(w)])
+        m = float(finite.max()) if finite.size else 0.0
     return m if m > 0 else 1.0
 
 

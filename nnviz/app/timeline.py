@@ -37,6 +37,7 @@ import numpy as np
 from nnviz.app.history import History, HistoryBuffer
 from nnviz.engine.optimizers import make_optimizer
 from nnviz.engine.thinning import ThinnedSeries
+from nnviz.engine.snapshot import epoch_position
 from nnviz.engine.trainer import Snapshot, Trainer
 
 BUDGET_BYTES = 64 * 2**20
@@ -105,7 +106,8 @@ def history_at(history: History, snap: Snapshot, batches_per_epoch: int) -> Hist
     (epoch + batch / batches_per_epoch), then its own row."""
     columns = (history.epoch, history.train_loss, history.test_loss, history.train_acc, history.test_acc)
     if not snap.fresh_metrics:  # it carried an earlier step's figures: the rows up to its epoch
-        keep = int(np.searchsorted(history.epoch, snap.epoch + snap.batch / max(batches_per_epoch, 1), side="right"))
+        at = epoch_position(snap.epoch, snap.batch, batches_per_epoch)
+        keep = int(np.searchsorted(history.epoch, at, side="right"))
         return History(*(col[:keep].copy() for col in columns))
     end = HistoryBuffer()
     end.add(snap, batches_per_epoch)

@@ -116,8 +116,6 @@ class NetworkCanvas(QWidget):
     def set_input_hint(self, text: str | None) -> None:
         """Image data: ``text`` written across the empty input block (how to get an image there)."""
         self.painter.input_hint = text
-        if self.painter.image is not None:
-            self.painter.image.hint = text
         self.update()
 
     def set_snapshot(self, snapshot) -> None:

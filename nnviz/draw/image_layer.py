@@ -91,7 +91,6 @@ class ImageLayer:
         self._picture: tuple[str, QImage] | None = None  # (theme name, image) of the pixels
         self._weights: np.ndarray | None = None
         self._tiles: list[QImage] | None = None
-        self.hint: str | None = None  # written across the empty block (the window's: how to get an image)
 
     def set_pixels(self, pixels) -> None:
         """The input shown in the block: (rows, cols) intensities in [0, 1] (clipped), or None."""
@@ -115,8 +114,9 @@ class ImageLayer:
             self._tiles = weight_thumbnails(self._weights, self.shape)
         return self._tiles
 
-    def paint_input(self, p: QPainter, rect: QRectF, theme: Theme) -> None:
-        """The block in ``rect`` (pixels): the input's image, or the empty grid; then its frame."""
+    def paint_input(self, p: QPainter, rect: QRectF, theme: Theme, hint: str | None = None) -> None:
+        """The block in ``rect`` (pixels): the input's image, or the empty grid with ``hint``
+        written across it; then its frame."""
         p.save()
         if self.pixels is not None:
             if self._picture is None or self._picture[0] != theme.name:
@@ -133,8 +133,8 @@ class ImageLayer:
                              for c in range(1, cols)] +
                             [QLineF(rect.left(), rect.top() + r * h, rect.right(), rect.top() + r * h)
                              for r in range(1, rows)])
-            if self.hint:
-                paint_hint(p, rect, self.hint, theme)
+            if hint:
+                paint_hint(p, rect, hint, theme)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(QColor(theme.node_border), 1.0))
         p.drawRect(rect)

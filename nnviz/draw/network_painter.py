@@ -96,8 +96,6 @@ class NetworkPainter:
         self.input_names = tuple(input_names)
         self.layout_ = layout_
         self.image = ImageLayer(layout_.image_shape) if layout_.image_shape is not None else None
-        if self.image is not None:
-            self.image.hint = self.input_hint
         self.class_names = tuple(str(n) for n in class_names) if class_names is not None else None
         self.param_layout = ParamLayout(self.layers)
         self.weights: list[np.ndarray] = [np.zeros((o, i)) for i, o in zip(self.layers[:-1], self.layers[1:])]
@@ -333,7 +331,8 @@ class NetworkPainter:
             r = self.layout_.radius[l] * s
             if l == 0 and self.image is not None:
                 x0, y0, x1, y1 = self.layout_.image_rect
-                self.image.paint_input(p, QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)), self.theme)
+                self.image.paint_input(p, QRectF(ox + s * x0, oy + s * y0, s * (x1 - x0), s * (y1 - y0)), self.theme,
+                                       self.input_hint)
                 continue
             xs, ys = (ox + s * pos[:, 0]).tolist(), (oy + s * pos[:, 1]).tolist()
             compact = self.layers[l] > geo.BIG_LAYER

@@ -37,15 +37,6 @@ def _numpy_to_qimage(rgba: np.ndarray) -> QImage:
     return rgba_to_qimage(rgba[::-1])
 
 
-def weight_scale_fast(weights0: np.ndarray) -> float:
-    """``image_views.weight_scale`` (m = max |w| over the finite weights, 1.0 for none or all 0),
-    as max(−min w, max w) when that is finite: then every weight is, and the boolean mask
-    weight_scale builds (1.5 ms for 784 × 128 weights, twice a frame while training) is not needed."""
-    w = np.asarray(weights0, dtype=np.float64)
-    m = max(-float(w.min()), float(w.max())) if w.size else 0.0
-    return (m if m > 0 else 1.0) if np.isfinite(m) else weight_scale(w)
-
-
 def weight_thumbnails(weights0: np.ndarray, image_shape: tuple[int, int]) -> list[QImage]:
     """One image (cols × rows px) per first-layer neuron: its incoming weights W⁽¹⁾[k]
     (H, rows·cols) reshaped to the image, diverging colours over −m … +m, m = max |W⁽¹⁾|.
@@ -58,7 +49,7 @@ def weight_thumbnails(weights0: np.ndarray, image_shape: tuple[int, int]) -> lis
     which matters while training repaints them many times a second."""
     images = weight_images(weights0, image_shape)
     h, rows, cols = images.shape
-    t = np.divide(images, weight_scale_fast(weights0))
+    t = np.divide(images, weight_scale(weights0))
     np.copyto(t, 0.0, where=np.isnan(t))  # NaN → 0 (white); ±inf → ±1 by the clip
     np.clip(t, -1.0, 1.0, out=t)
     t += 1.0

@@ -22,6 +22,12 @@ def read_only_copy(arr: np.ndarray) -> np.ndarray:
     return out
 
 
+def epoch_position(epoch: int, batch: int, batches_per_epoch: int) -> float:
+    """Where a step stands in epochs, fractional: epoch + batch / batches_per_epoch (the loss
+    curves' x axis)."""
+    return epoch + batch / max(batches_per_epoch, 1)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The state after a step, with read-only copies of every array.

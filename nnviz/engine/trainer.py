@@ -33,7 +33,7 @@ from nnviz.engine.errors import NnvizError
 from nnviz.engine.metric_budget import MetricBudget
 from nnviz.engine.network import Network, Trace
 from nnviz.engine.optimizers import add_regularization, make_optimizer
-from nnviz.engine.snapshot import Snapshot, read_only_copy
+from nnviz.engine.snapshot import Snapshot, epoch_position, read_only_copy
 from nnviz.engine.train_config import TrainConfig
 from nnviz.engine.trainer_state import TrainerState
 
@@ -297,7 +297,7 @@ class Trainer:
         and accuracy may be an earlier step's (engine.metric_budget: a dear evaluation runs in
         the background), fresh_metrics False and metrics_epoch saying which."""
         budget = self._metrics
-        position = self.epoch + self.batch / self.batches_per_epoch
+        position = epoch_position(self.epoch, self.batch, self.batches_per_epoch)
         new = display_rate and budget.collect()
         due = not display_rate or budget.affordable(self.step)
         if due and (not display_rate or budget.cheap):

@@ -205,7 +205,6 @@ def test_the_empty_block_carries_the_hint_until_an_image_is_shown():
 
     assert muted_in_block(render(pa)) == 0  # no hint given (export): the plain grid
     pa.input_hint = "Step (→) traces an image through the network"  # as NetworkCanvas.set_input_hint
-    pa.image.hint = pa.input_hint
     assert muted_in_block(render(pa)) > 20
     pa.set_input_image(np.zeros((28, 28)))
     assert muted_in_block(render(pa)) == 0  # an image shown: no hint over it

@@ -18,13 +18,14 @@ from nnviz.draw.colormaps import diverging_rgba
 from nnviz.draw.plots import weight_grid
 from nnviz.draw.plots.weight_grid import WeightGrid
 from nnviz.draw.theme import DARK
-from nnviz.draw.thumbnails import weight_scale_fast, weight_thumbnails
+from nnviz.draw.thumbnails import weight_thumbnails
 
 
 def rgba(image: QImage) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGBA8888)
     h, w = image.height(), image.width()
-    return np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())[:, :4 * w].reshape(h, w, 4).copy()
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())
+    return rows[:, :4 * w].reshape(h, w, 4).copy()
 
 
 # ----------------------------------------------------------------------------- weight images
@@ -38,8 +39,10 @@ def rgba(image: QImage) -> np.ndarray:
     np.full((2, 3), np.nan),
     np.zeros((0, 12)),
 ])
-def test_the_fast_scale_is_weight_scale(weights):
-    assert weight_scale_fast(weights) == weight_scale(weights)
+def test_the_scale_is_max_abs_over_the_finite_weights(weights):
+    finite = np.abs(weights[np.isfinite(weights)])
+    expected = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    assert weight_scale(weights) == expected
 
 
 def test_weight_images_are_the_tiles_of_one_colour_map(qapp):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from nnviz.app.image_views import weight_scale
 from nnviz.app.numbers import number
 from nnviz.draw.colormaps import diverging_rgba
 from nnviz.draw.plots.digit_drawing import (
@@ -29,7 +30,7 @@ from nnviz.draw.plots.digit_drawing import (
     scaled_font,
 )
 from nnviz.draw.theme import LIGHT, Theme
-from nnviz.draw.thumbnails import weight_scale_fast, weight_thumbnails
+from nnviz.draw.thumbnails import weight_thumbnails
 from nnviz.draw.virtuals import qt_virtual
 
 __all__ = ["WeightGrid"]
@@ -86,7 +87,7 @@ class WeightGrid(PaintedWidget):
     def images(self) -> list:
         """One QImage (cols × rows px) per neuron, made now if the weights changed."""
         if self._images is None and self.weights is not None:
-            self.scale = weight_scale_fast(self.weights)
+            self.scale = weight_scale(self.weights)
             self._images = weight_thumbnails(self.weights, self.image_shape)  # the canvas's node images
         return self._images or []
 

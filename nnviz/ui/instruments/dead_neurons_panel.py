@@ -20,20 +20,20 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from nnviz.draw.background_job import LatestJob
 from nnviz.draw.plots.history_curves import bound_to_screen, history_curve
 from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
 from nnviz.draw.theme import LIGHT, Theme
 from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 from nnviz.engine.thinning import RunHistory
-from nnviz.draw.background_job import LatestJob
 from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
 from nnviz.ui.instruments.source import SnapshotSource, shows_past
 
 __all__ = ["DeadNeuronPanel"]
 
 PROCESS_INTERVAL = 0.1  # seconds between checks while training plays
-DEAR_CHECK = 500_000  # training values (rows × inputs) above which a check while playing runs off the GUI thread
+DEAR_CHECK = 500_000  # training values (rows × inputs) above which a snapshot's check runs off the GUI thread
 
 
 def find_dead_and_inactive(network: Network, x_train) -> tuple[list, list]:
@@ -208,16 +208,16 @@ class DeadNeuronPanel(QWidget):
             return
         snap, past = pending
         data = self.dataset
-        if not past and self.controller.running and data is not None and data.x_train.size > DEAR_CHECK:
-            # a forward pass over every training image: off the GUI thread, on a copy
+        if data is not None and data.x_train.size > DEAR_CHECK:
+            # a forward pass over every training image (up to seconds on MNIST): off the GUI thread, on a copy
             if self._checkable(tuple(snap.layers)):
                 net = self.network
                 copy = Network(net.layers, net.activation_names, net.loss_name, snap.params)
-                self._background.submit((snap.step, snap.epoch), copy, data.x_train)
+                self._background.submit((snap.step, snap.epoch, past), copy, data.x_train)
             return
         self._check(snap.params, snap.step, snap.epoch, tuple(snap.layers), past=past)
 
-    def _on_checked(self, when: tuple[int, int], found: tuple[list, list]) -> None:
+    def _on_checked(self, when: tuple[int, int, bool], found: tuple[list, list]) -> None:
         self._record(*found, *when)
 
     # ---- internals -------------------------------------------------------------------------
