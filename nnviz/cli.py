@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    open_ = sub.add_parser("open", help="open a model or a session file in the desktop app")
-    open_.add_argument("model", metavar="FILE", help="model file (.json or .onnx) or session file (.nnviz)")
+    open_ = sub.add_parser("open", help="open a model, session, lesson or MNIST-format data file in the desktop app")
+    open_.add_argument("model", metavar="FILE", help="model file (.json or .onnx), session file (.nnviz), "
+                       "lesson file (.toml) or MNIST-format data (e.g. train-images-idx3-ubyte.gz)")
 
     sub.add_parser("lessons", help="list the built-in lessons (id, steps, title)")
     lesson = sub.add_parser("lesson", help="open a lesson in the app, or --check it headless")
@@ -83,16 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "open":
-            from nnviz.app.problem import session_problem
-            from nnviz.engine.model_io import load_model
-            from nnviz.engine.session import SUFFIX, load_session
+            from nnviz.app.opening import check_openable
             from nnviz.ui.app import run_app
 
-            # a broken file is one line here, before any window; the window routes by suffix too
-            if args.model.lower().endswith(SUFFIX):
-                session_problem(load_session(args.model).problem, args.model)
-            else:
-                load_model(args.model)
+            check_openable(args.model)  # a broken file is one line here, before any window
             return run_app(args.model)
         if args.command in ("lessons", "lesson"):
             from nnviz.commands.lessons import run_lesson, run_list

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 
+from nnviz.app.opening import open_kind
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.idx import is_idx_name
 from nnviz.engine.model_io import load_model, save_model
@@ -169,12 +170,12 @@ class FileActions:
     def open_file(self, path: str) -> bool:
         """Open any nnviz file by its kind: model (.json, .onnx), session (.nnviz), lesson (.toml),
         MNIST-format data (…-ubyte[.gz])."""
-        suffix = Path(path).suffix.lower()
-        if is_idx_name(path):
+        kind = open_kind(path)
+        if kind == "data":
             return self.import_idx(path)
-        if suffix == ".nnviz":
+        if kind == "session":
             return self.open_session(path)
-        if suffix == ".toml":
+        if kind == "lesson":
             return self.window.lessons.open_file(path)
         return self.open_model(path)
 

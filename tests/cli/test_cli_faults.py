@@ -139,3 +139,57 @@ def test_open_a_session_with_a_bad_problem_is_one_line_naming_the_file(tmp_path,
     path = session_file(tmp_path, problem=problem)
     err = one_line_refusal(["open", path], capsys)
     assert err.startswith(f"nnviz open: {path}: the problem") and message in err
+
+
+def idx_file(path, array: np.ndarray) -> str:
+    """An MNIST-format (IDX) file: 00 00 08 ndim, the sizes as big-endian uint32, the bytes."""
+    sizes = b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    path.write_bytes(bytes([0, 0, 8, array.ndim]) + sizes + array.astype(np.uint8).tobytes())
+    return str(path)
+
+
+def test_open_mnist_format_data_opens_it_in_the_app(tmp_path, capsys, monkeypatch):
+    import nnviz.ui.app
+
+    opened = []
+    monkeypatch.setattr(nnviz.ui.app, "run_app", lambda path=None, lesson=None: opened.append(path) or 0)
+    idx_file(tmp_path / "t10k-labels-idx1-ubyte", np.arange(5) % 10)
+    path = idx_file(tmp_path / "t10k-images-idx3-ubyte", np.zeros((5, 4, 4)))
+    code, _, err = run(["open", path], capsys)
+    assert (code, err, opened) == (0, "", [path])
+
+
+@pytest.mark.parametrize("labels, message", [
+    (None, "its labels file t10k-labels-idx1-ubyte[.gz] is not next to it"),
+    (np.arange(4), "holds 5 images but t10k-labels-idx1-ubyte holds 4 labels"),
+])
+def test_open_bad_mnist_format_data_is_one_line(tmp_path, capsys, monkeypatch, labels, message):
+    import nnviz.ui.app
+
+    monkeypatch.setattr(nnviz.ui.app, "run_app", lambda *a, **k: pytest.fail("a window was opened"))
+    if labels is not None:
+        idx_file(tmp_path / "t10k-labels-idx1-ubyte", labels)
+    path = idx_file(tmp_path / "t10k-images-idx3-ubyte", np.zeros((5, 4, 4)))
+    assert message in one_line_refusal(["open", path], capsys)
+
+
+def test_open_garbage_named_like_mnist_names_the_idx_problem(tmp_path, capsys, monkeypatch):
+    import nnviz.ui.app
+
+    monkeypatch.setattr(nnviz.ui.app, "run_app", lambda *a, **k: pytest.fail("a window was opened"))
+    idx_file(tmp_path / "x-labels-idx1-ubyte", np.arange(3))
+    path = write(tmp_path, "x-images-idx3-ubyte", "not an image file at all")
+    assert "does not start with the IDX magic bytes" in one_line_refusal(["open", path], capsys)
+
+
+def test_open_a_lesson_file_is_checked_as_a_lesson(tmp_path, capsys, monkeypatch):
+    import nnviz.ui.app
+    from nnviz.paths import resource
+
+    opened = []
+    monkeypatch.setattr(nnviz.ui.app, "run_app", lambda path=None, lesson=None: opened.append(path) or 0)
+    good = str(resource("lessons", "01-perceptron.toml"))
+    assert run(["open", good], capsys)[:1] == (0,) and opened == [good]
+    bad = write(tmp_path, "broken.toml", 'title = "unclosed')
+    err = one_line_refusal(["open", bad], capsys)
+    assert "broken.toml" in err and "not a UTF-8" not in err
