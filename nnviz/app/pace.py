@@ -31,8 +31,9 @@ TOP = PER_DECADE * DECADES  # the position of MIN_RATE · 10^DECADES
 MAX_POSITION = TOP + 1  # "max": no pacing at all
 MAX_LAG = 0.25  # seconds of steps the pacer may owe after a stall
 DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while the GUI keeps up
-SLOWEST_FRAME = 1 / 30  # a slow GUI takes training time until frames come this often …
+FRAME_AIM = 1 / 32  # a slow GUI takes training time until frames come this often (1/30 s with a margin) …
 TRAINING_SHARE = 0.25  # … but training keeps at least this share of the time
+GUI_SMOOTHING = 8  # frames over which the GUI's part of a frame is averaged
 
 
 def rate_at(position: int) -> float | None:
@@ -135,15 +136,47 @@ class RateMeter:
         return (s1 - s0) / (t1 - t0) if t1 > t0 else None
 
 
-def training_slice(gui_seconds: float) -> float:
-    """Seconds to train before the next snapshot at full speed, given ``gui_seconds``, how long
-    the GUI took to show the last one (the worker waits meanwhile: painting and training
-    share one GIL, so overlapping them slows both):
+class SliceClock:
+    """When the worker, training as fast as it can, stops for a snapshot.
 
-        slice = max(min(DISPLAY_INTERVAL, SLOWEST_FRAME − g), g · s / (1 − s))   s = TRAINING_SHARE
+    A frame runs from one resumption of training to the next: the slice t the clock planned,
+    and g, everything else (the snapshot made, handed over and shown by the GUI while the
+    worker waits, and whatever made the training run past t: a long step, a busy core). g
+    varies from frame to frame (one that also redraws the plots costs 2–3× one that paints
+    the network only), so the slice follows its running mean:
 
-    A quick GUI (g ≤ 1/60 s) gets a snapshot every 1/60 s of training; a slower one gets the
-    time it needs for a frame every 1/30 s, until training is down to its share.
+        ḡ ← ḡ + (g − ḡ) / GUI_SMOOTHING
+        t = max(min(DISPLAY_INTERVAL, FRAME_AIM − ḡ), ḡ · s / (1 − s))      s = TRAINING_SHARE
+
+    and frames come every FRAME_AIM on average while the GUI allows it: a quick GUI
+    (ḡ ≤ 1/60 s) gets a snapshot every 1/60 s of training, a slower one the time it needs,
+    until training is down to its share. Steps do not divide t: the slice ends at the step
+    boundary nearest to t (it stops when one more step, as long as the last, would end over
+    half a step late).
+
+        clock.resume(now); … after each step: clock.ready(now) → stop?; … clock.resume(later)
     """
-    share = TRAINING_SHARE / (1.0 - TRAINING_SHARE)
-    return max(min(DISPLAY_INTERVAL, SLOWEST_FRAME - gui_seconds), gui_seconds * share)
+
+    def __init__(self):
+        self.gui = 0.0  # ḡ, seconds
+        self.planned = DISPLAY_INTERVAL  # t of the frame under way
+        self._resumed: float | None = None  # when training last resumed
+        self._last = 0.0  # when the last step ended (or training resumed)
+
+    @property
+    def slice(self) -> float:
+        """t for the next frame, seconds to train before its snapshot."""
+        share = TRAINING_SHARE / (1.0 - TRAINING_SHARE)
+        return max(min(DISPLAY_INTERVAL, FRAME_AIM - self.gui), self.gui * share)
+
+    def resume(self, now: float) -> None:
+        """Training resumes at ``now``: the frame since the last resumption, less its planned slice, was g."""
+        if self._resumed is not None:
+            self.gui += (now - self._resumed - self.planned - self.gui) / GUI_SMOOTHING
+        self.planned = self.slice
+        self._resumed = self._last = now
+
+    def ready(self, now: float) -> bool:
+        """Asked after every step at ``now``: is it time for a snapshot?"""
+        step, self._last = now - self._last, now
+        return now - self._resumed + step / 2 >= self.planned

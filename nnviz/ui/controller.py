@@ -66,6 +66,8 @@ class SessionController(Rewind, QObject):
         self.speed: float | None = None  # Play's steps per second; None = as fast as it goes
         self.undo_stack = UndoStack()
         self._recordings = 0
+        # how the worker waits for a snapshot to be shown: the window sets one that waits for its paint
+        self.after_shown = lambda fn: QTimer.singleShot(0, fn)
         self._build()
 
     # ---- building ----------------------------------------------------------------------------
@@ -254,7 +256,7 @@ class SessionController(Rewind, QObject):
         try:
             self._publish(snap)
         finally:  # once the repaints this snapshot asked for have run, the trainer goes on (the worker waits for it)
-            QTimer.singleShot(0, run.frame_shown)
+            self.after_shown(run.frame_shown)
 
     def _on_error(self, run: TrainingRun, exc: BaseException) -> None:
         log.error("training stopped", exc_info=(type(exc), exc, exc.__traceback__))

@@ -30,6 +30,7 @@ from nnviz.draw.virtuals import qt_virtual
 from nnviz.engine.errors import NnvizError
 from nnviz.ui.actions import FREE_KEYS, LESSON_KEYS, build_actions, set_play_icon
 from nnviz.ui.columns import ColumnFitter, fit_to_screen
+from nnviz.ui.after_paint import AfterPaint
 from nnviz.ui.controller import SessionController
 from nnviz.ui.window_layout import build_central, build_menus
 from nnviz.ui.docks import InstrumentDocks
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle("nnviz")
         self.controller = SessionController(stored_problem(self.settings))
+        self.controller.after_shown = AfterPaint(self).call  # the worker trains on once the frame is painted
         self.frames_painted = 0
         self._plots_shown_at = 0.0
         self._history_shown: tuple = ()  # (rows, last epoch, last train loss) of the curves drawn last

@@ -14,9 +14,9 @@ pass as Play (keys queued under load, an autosave, a reset) finds it not yet run
 ``stop()`` then returns at once, and the worker, if it ever runs, leaves without training.
 
 Speed: at ``rate=None`` (max) the trainer's own generator trains as fast as it can and
-yields after a slice of training (``app.pace.training_slice``: DISPLAY_INTERVAL while the GUI
-is quick, shorter while it is slow, so frames keep coming at least every SLOWEST_FRAME
-until training is down to its share of the time); at a rate r (steps/s, app.pace) the worker trains the
+yields after a slice of training (``app.pace.SliceClock``: DISPLAY_INTERVAL while the GUI
+is quick, shorter while it is slow, so frames keep coming every FRAME_AIM on average until
+training is down to its share of the time); at a rate r (steps/s, app.pace) the worker trains the
 steps a Pacer says are due, at most one batch of them per DISPLAY_INTERVAL (≈ r / 60 a
 frame at high rates; one at a time with a sleep between at low ones), then yields. The sleep waits on the stop
 event, so a pause during it returns at once. ``set_rate`` applies from the next frame.
@@ -28,7 +28,7 @@ import logging
 import threading
 import time
 
-from nnviz.app.pace import DISPLAY_INTERVAL, Pacer, training_slice
+from nnviz.app.pace import DISPLAY_INTERVAL, Pacer, SliceClock
 from nnviz.engine.trainer import Trainer
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,7 @@ class TrainingRun:
         self._frame_shown = threading.Event()
         self._entered = False  # the worker thread has begun: stop() must wait for it to leave
         self._entry = threading.Lock()  # between that flag and the stop flag
-        self._slice = DISPLAY_INTERVAL  # seconds to train before the next snapshot at max rate
-        self._resumed = 0.0  # when training resumed after the last snapshot was shown
+        self._clock = SliceClock()  # when to stop for a snapshot at max rate
         from superqt.utils import create_worker  # imported late: it costs ~0.15 s at start-up
 
         self._worker = create_worker(self._loop, _start_thread=False,
@@ -119,8 +118,9 @@ class TrainingRun:
                 rate = self.rate
                 if rate is None:
                     pacer = None
-                    if fast is None:
-                        self._resumed = time.perf_counter()
+                    if fast is None:  # (again) at max rate: frames from here on set the pace
+                        self._clock = SliceClock()
+                        self._clock.resume(time.perf_counter())
                         fast = trainer.run(granularity="batch", every_seconds=0.0, ready=self._slice_done)
                     try:
                         snap = next(fast)
@@ -142,14 +142,12 @@ class TrainingRun:
                     pacer.took(due)
                     shown_at = now
                 self._frame_shown.clear()
-                yielded = time.perf_counter()
                 config = yield snap
                 if snap.stopped:
                     return
                 if not self._stop.is_set():  # stop() may have set _frame_shown before the clear above
                     self._frame_shown.wait()  # as long as it takes; stop() sets it too
-                self._resumed = time.perf_counter()
-                self._slice = training_slice(self._resumed - yielded)
+                self._clock.resume(time.perf_counter())
         except RuntimeError as exc:
             raise WorkerError(exc) from exc
         finally:
@@ -159,7 +157,7 @@ class TrainingRun:
 
     def _slice_done(self) -> bool:
         """Asked by the trainer after every step at max rate: is it time for a snapshot?"""
-        return time.perf_counter() - self._resumed >= self._slice
+        return self._clock.ready(time.perf_counter())
 
     def _train_steps(self, count: int):
         """``count`` optimizer steps (fewer if training diverges), then the snapshot."""

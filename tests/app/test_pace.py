@@ -7,8 +7,8 @@ import math
 import pytest
 
 from nnviz.app.pace import (
-    DISPLAY_INTERVAL, MAX_LAG, MAX_POSITION, SLOWEST_FRAME, TRAINING_SHARE, Pacer, RateMeter, position_of, rate_at,
-    rate_text, training_slice,
+    DISPLAY_INTERVAL, FRAME_AIM, MAX_LAG, MAX_POSITION, TRAINING_SHARE, Pacer, RateMeter, SliceClock, position_of,
+    rate_at, rate_text,
 )
 
 
@@ -80,9 +80,66 @@ def test_rate_meter_measures_steps_per_second_over_its_window():
     assert slow.rate is None
 
 
-def test_a_slow_gui_takes_training_time_until_frames_come_every_thirtieth_of_a_second():
-    assert training_slice(0.005) == DISPLAY_INTERVAL  # a quick GUI: a snapshot per 1/60 s of training
-    assert training_slice(0.020) == pytest.approx(1 / 30 - 0.020)  # 20 ms to show: 13.3 ms to train
-    assert 0.020 + training_slice(0.020) == pytest.approx(SLOWEST_FRAME)
-    slow = 0.060  # slower than 1/30 s alone: training keeps its quarter of the time
-    assert training_slice(slow) / (slow + training_slice(slow)) == pytest.approx(TRAINING_SHARE)
+def run_frames(clock: SliceClock, gui_times, step: float) -> list[tuple[float, float]]:
+    """(training time, whole frame) of each frame: steps of ``step`` s until the clock says
+    stop, then the GUI's part of ``g`` s while the worker waits."""
+    now, frames = 0.0, []
+    clock.resume(now)
+    for g in gui_times:
+        start = now
+        now += step
+        while not clock.ready(now):
+            now += step
+        trained = now - start
+        now += g
+        clock.resume(now)
+        frames.append((trained, now - start))
+    return frames
+
+
+def test_a_quick_gui_gets_a_snapshot_every_sixtieth_of_a_second_of_training():
+    frames = run_frames(SliceClock(), [0.004] * 40, step=0.001)
+    assert all(trained == pytest.approx(DISPLAY_INTERVAL, abs=0.0006) for trained, _ in frames[5:])
+
+
+def test_frames_come_every_frame_aim_on_average_when_the_gui_varies():
+    """Every fifth frame also redraws the plots (35 ms instead of 12): the slices follow the mean."""
+    gui = [0.035 if i % 5 == 0 else 0.012 for i in range(400)]
+    frames = run_frames(SliceClock(), gui, step=0.0007)
+    mean = sum(whole for _, whole in frames[50:]) / len(frames[50:])
+    assert mean == pytest.approx(FRAME_AIM, rel=0.02)
+    assert FRAME_AIM < 1 / 30  # a margin below the 30 frames/s promised
+
+
+def test_a_slow_gui_leaves_training_its_share():
+    frames = run_frames(SliceClock(), [0.060] * 200, step=0.0005)
+    trained = sum(t for t, _ in frames[50:]) / sum(whole for _, whole in frames[50:])
+    assert trained == pytest.approx(TRAINING_SHARE, rel=0.03)
+
+
+def test_the_slice_ends_at_the_step_boundary_nearest_its_length():
+    """Steps of 4 ms into a slice of 1/60 s: four steps (16 ms, 0.7 ms short), not five (20 ms, 3.3 ms over)."""
+    frames = run_frames(SliceClock(), [0.001] * 10, step=0.004)
+    assert all(trained == pytest.approx(0.016) for trained, _ in frames)
+    long_steps = run_frames(SliceClock(), [0.001] * 5, step=0.030)  # a step longer than the slice: one per frame
+    assert all(trained == pytest.approx(0.030) for trained, _ in long_steps)
+
+
+def test_time_that_training_runs_over_counts_against_the_next_slices():
+    """A busy core makes the steps run long: frames stay near FRAME_AIM (less training each)."""
+    clock = SliceClock()
+    gui = [0.010] * 300
+    frames = run_frames(clock, gui, step=0.0005)
+    # the same GUI, but every slice runs 6 ms past what the clock planned
+    now, wholes = 0.0, []
+    clock.resume(now)
+    for g in gui:
+        start = now
+        now += 0.0005
+        while not clock.ready(now):
+            now += 0.0005
+        now += 0.006 + g
+        clock.resume(now)
+        wholes.append(now - start)
+    assert sum(wholes[100:]) / 200 == pytest.approx(FRAME_AIM, rel=0.03)
+    assert frames[-1][1] == pytest.approx(DISPLAY_INTERVAL + 0.010, abs=0.0006)

@@ -397,3 +397,18 @@ def test_accuracy_helper():
     assert accuracy(np.array([[0.7], [0.2], [0.51]]), np.array([1.0, 0.0, 0.0])) == pytest.approx(2 / 3)
     assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1.0, 1.0])) == 0.5
     assert accuracy(np.empty((0, 1)), np.empty(0)) is None
+
+
+def test_the_first_step_reuses_an_evaluation_of_the_same_step(monkeypatch):
+    """The divergence watch starts from the mean training loss before the first step; when the
+    last snapshot evaluated exactly that state, its loss is taken (784 inputs: ~0.15 s saved)."""
+    t = make_trainer()
+    t.snapshot()  # evaluates step 0
+    calls = []
+    loss_value = Network.loss_value
+    monkeypatch.setattr(Network, "loss_value", lambda self, x, y: calls.append(1) or loss_value(self, x, y))
+    t.step_batch()
+    assert calls == []
+    fresh = make_trainer()  # nothing evaluated yet: the watch evaluates its start itself
+    fresh.step_batch()
+    assert calls == [1]

@@ -365,6 +365,24 @@ def test_big_data_is_checked_off_the_gui_thread(qtbot, make_controller, widgets,
     assert panel.dead == dead_neurons(c.network.copy(), c.dataset.x_train)
 
 
+def test_a_network_without_relu_is_not_run_over_the_data(qtbot, make_controller, widgets, monkeypatch):
+    """tanh neurons cannot die: no forward pass over every training input (784-input images
+    made one ten times a second in a third thread, for an empty list)."""
+    from nnviz.ui.instruments import dead_neurons_panel as module
+
+    checks = []
+    monkeypatch.setattr(module, "DEAR_CHECK", 0)
+    monkeypatch.setattr(module, "find_dead_and_inactive", lambda network, x: checks.append(1) or ([], []))
+    c = make_controller(replace(RELU, activation="tanh", train=TrainConfig(learning_rate=0.3, batch_size=10)))
+    panel = widgets.show(qtbot, DeadNeuronPanel(c))
+    c.play()
+    qtbot.waitUntil(lambda: c.snapshot.step > 50, timeout=10_000)
+    c.pause()
+    qtbot.wait(50)
+    assert checks == [] and panel.dead == [] and not panel._background.busy
+    assert "only ReLU neurons can die" in panel.summary.text()
+
+
 def test_destroyed_panels_are_disconnected_from_the_controller(qtbot, make_controller):
     c = make_controller()
     panels = [ChainRulePanel(c), GradientFlowPanel(c), DeadNeuronPanel(c)]

@@ -239,9 +239,12 @@ class DeadNeuronPanel(QWidget):
         self._record(*find_dead_and_inactive(self.network, self.dataset.x_train), step, epoch, past)
 
     def _checkable(self, layers: tuple | None) -> bool:
+        """A check could find something: the data fits the network, and it has (leaky) ReLU neurons
+        (a tanh network of 784 inputs would otherwise be run over all its images for nothing)."""
         net, data = self.network, self.dataset
         return not (net is None or data is None or (layers is not None and layers != net.layers)
-                    or data.x_train.shape[1] != net.layers[0])
+                    or data.x_train.shape[1] != net.layers[0]
+                    or not set(net.activation_names) & {"relu", "leaky_relu"})
 
     def _record(self, dead: list, inactive: list, step: int, epoch: int, past: bool = False) -> None:
         self.dead, self.inactive = dead, inactive
