@@ -73,7 +73,7 @@ def grid(extent: tuple[float, float, float, float], n: int) -> np.ndarray:
 
 
 WIDE_INPUT = 100  # inputs: more than this (an image's pixels) …
-Z_ROWS_WIDE = 256  # … and the z histogram is of this many training rows (for 128 neurons: 32,768 z values)
+Z_ROWS_WIDE = 128  # … and the z histogram is of this many training rows (for 128 neurons: 16,384 z values)
 
 
 def compute_frame(network: Network, dataset, extent, line_range=None) -> Frame:

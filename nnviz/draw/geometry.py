@@ -159,7 +159,7 @@ class EdgeSet:
 
 def strongest(values: np.ndarray, keep: int | None) -> np.ndarray:
     """Flat indices of the ``keep`` largest |values| (all of them when keep is None)."""
-    flat = np.abs(values).ravel()
+    flat = np.abs(values, order="C").ravel()  # one pass: the network's W are transposed views
     if keep is None or keep >= flat.size:
         return np.arange(flat.size)
     return np.argpartition(flat, flat.size - keep)[flat.size - keep:]
@@ -177,7 +177,7 @@ def edges(lay: Layout, matrices: list[np.ndarray], keep_per_layer: int | None = 
         layers.append(np.full(idx.size, l))
         rows.append(r)
         cols.append(c)
-        vals.append(m.ravel()[idx])
+        vals.append(m[r, c])  # gathered where they are: no row-major copy of the whole matrix
     def cat(parts, shape=(0,)):
         return np.concatenate(parts) if parts else np.zeros(shape)
 

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 PRESENTATION_SCALE = 1.5
 AUTOSAVE_MS = 60_000  # the session is saved this often, and on close
 PLOT_INTERVAL = 1 / 12  # seconds between plot updates while training plays
-IMAGE_PLOT_INTERVAL = 1 / 6  # … on image data (weight images, z histogram, curves); the canvas keeps the pace
+IMAGE_PLOT_INTERVAL = 1 / 4  # … on image data (weight images, z histogram, curves); the canvas keeps the pace
 PLOT_MIN_SIZE = (180, 120)  # px: each plot of the right-hand column keeps at least this
 LOSS_MIN_HEIGHT = 150  # px: the loss plot stacks two (loss, accuracy) under a title row
 

@@ -210,6 +210,7 @@ class DrawingPadPanel(QWidget):
         self.controller = controller
         self.dataset: Dataset | None = None
         self.network: Network | None = None  # display copy: never the controller's live one
+        self._pending_params = None  # the latest snapshot's parameters, not yet in the network
         self.input_row: np.ndarray | None = None  # raw intensities (d,) in [0, 1]
         self.input_x: np.ndarray | None = None  # the network input (d,): input_row transformed
         self.probabilities: np.ndarray | None = None  # the network's outputs for input_x
@@ -300,12 +301,14 @@ class DrawingPadPanel(QWidget):
     def set_network(self, network: Network | None) -> None:
         """The network whose outputs the bars show (copied: later changes to it are not seen)."""
         self.network = None if network is None else network.copy()
+        self._pending_params = None
         self._show_outputs()
 
     def set_params(self, params: np.ndarray) -> None:
         """New parameters for the network shown (a snapshot's ``params``)."""
         if self.network is not None and np.shape(params) == (self.network.size,):
             self.network.set_params(params)
+            self._pending_params = None
             self._show_outputs()
 
     def update_input(self) -> np.ndarray | None:
@@ -362,6 +365,9 @@ class DrawingPadPanel(QWidget):
     def _show_outputs(self) -> None:
         """The bars and the prediction line for input_x through the network (when both fit)."""
         net, x, probs = self.network, self.input_x, None
+        pending, self._pending_params = self._pending_params, None
+        if pending is not None and net is not None and np.shape(pending) == (net.size,):
+            net.set_params(pending)
         drawn = not self.pad.is_empty()  # a blank page is no digit: no prediction for it
         if drawn and net is not None and x is not None and net.layers[0] == x.shape[0]:
             probs = net.predict(x[None, :])[0]
@@ -383,10 +389,11 @@ class DrawingPadPanel(QWidget):
         c = self.controller
         shape = c.shape
         self.network = Network(shape.layers, shape.activation_names, shape.loss_name)
+        self._pending_params = None
         self.set_dataset(c.dataset)
 
     def _on_snapshot(self, snapshot) -> None:
         net = self.network
         if net is not None and tuple(snapshot.layers) == net.layers:
-            net.set_params(snapshot.params)
+            self._pending_params = snapshot.params  # frozen: copied into the network only when shown
             self._throttle.request(self.controller.running)
