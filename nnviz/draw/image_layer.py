@@ -21,6 +21,8 @@ least TILE_MIN_PX on screen (smaller, a tile would be a smudge).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
@@ -68,18 +70,31 @@ def paint_hint(p: QPainter, rect: QRectF, text: str, theme: Theme) -> None:
     """``text`` wrapped and centred in ``rect`` (less a margin), on a background box, at the
     painter's font size or smaller until it fits; nothing below HINT_MIN_PT."""
     inner = rect.adjusted(rect.width() / 10, rect.height() / 10, -rect.width() / 10, -rect.height() / 10)
-    font = QFont(p.font())
-    size = font.pointSizeF()
+    fitted = _fitted_hint(inner.getRect(), p.font().toString(), text)
+    if fitted is None:
+        return
+    font, box = fitted
+    p.setFont(font)
+    p.fillRect(box.adjusted(-4, -2, 4, 2), QColor(theme.background))
+    p.setPen(QColor(theme.muted))
+    p.drawText(inner, int(HINT_FLAGS), text)
+
+
+@functools.lru_cache(maxsize=16)
+def _fitted_hint(inner: tuple, font_name: str, text: str) -> tuple[QFont, QRectF] | None:
+    """The font (the given one, or smaller) that fits ``text`` into ``inner`` (x, y, w, h),
+    and the text's box; None below HINT_MIN_PT. Measured once per place, font and text: the
+    block is painted every frame while training plays."""
+    font = QFont()
+    font.fromString(font_name)
+    size, area = font.pointSizeF(), QRectF(*inner)
     while size >= HINT_MIN_PT:
         font.setPointSizeF(size)
-        box = QFontMetricsF(font).boundingRect(inner, int(HINT_FLAGS), text)
-        if inner.contains(box):
-            p.setFont(font)
-            p.fillRect(box.adjusted(-4, -2, 4, 2), QColor(theme.background))
-            p.setPen(QColor(theme.muted))
-            p.drawText(inner, int(HINT_FLAGS), text)
-            return
+        box = QFontMetricsF(font).boundingRect(area, int(HINT_FLAGS), text)
+        if area.contains(box):
+            return QFont(font), box
         size *= 0.9
+    return None
 
 
 class ImageLayer:

@@ -109,12 +109,16 @@ class ViewSet:
 
     def show_params(self, params: np.ndarray, grad_weights=None, plots: bool = True) -> Frame | None:
         """The network at ``params`` (flat): edges, biases, thumbnails, and (with ``plots``)
-        the decision boundary and the activation histogram."""
+        the decision boundary and the activation histogram. On image data without ``plots``
+        (a frame while playing) only the canvas takes them: ``network`` keeps the parameters
+        of the last frame with plots, which is what its readers (the plots) show."""
         net = self.network
+        if self.image_shape is not None and not plots:  # the canvas draws no thumbnails of a frame on images
+            layout = net.layout  # views into the (frozen) snapshot's vector: the canvas copies what it keeps
+            self.canvas.set_weights(layout.weights(params), layout.biases(params), grad_weights)
+            return self.frame
         net.set_params(params)
         self.canvas.set_weights(net.weights, net.biases, grad_weights)
-        if self.image_shape is not None and not plots:
-            return self.frame  # images: the canvas draws no thumbnails of a frame, only the plots use one
         self.frame = None
         if self.dataset is not None and self.dataset.x_train.shape[1] == net.layers[0]:
             with np.errstate(all="ignore"):
