@@ -236,9 +236,13 @@ class ActivationPlot(QWidget):
         self.hist_curve.show()
 
         self._fraction = saturated_fraction(z, self._intervals, Z_RANGE)
-        self.saturation_label.setText(f"{100 * self._fraction:.0f}% saturated")
-        self.saturation_label.setPos(Z_RANGE[1] - 0.15, hi - 0.03 * (hi - lo))
-        self.saturation_label.show()
+        label, text = self.saturation_label, f"{100 * self._fraction:.0f}% saturated"
+        pos = (Z_RANGE[1] - 0.15, hi - 0.03 * (hi - lo))
+        if label.textItem.toPlainText() != text:  # relaid out and its cached picture redrawn only on a change
+            label.setText(text)
+        if (label.pos().x(), label.pos().y()) != pos:
+            label.setPos(*pos)
+        label.show()
 
     def _sync_legend(self) -> None:
         sync_legend(self._legend, [

@@ -100,6 +100,7 @@ class LossPlot(QWidget):
         # One legend for both plots (same styles): train solid, test dashed; above the data.
         self._legend = legend_above(self.loss_plot, labelTextSize=LEGEND_TEXT_SIZE, horSpacing=6)
         self._user_view = False  # the user zoomed or panned: the axes stay as they are
+        self._labelled_for: bool | None = None  # whether the accuracy plot was shown when the labels were set
         self._shown_rows = 0
         for plot in (self.loss_plot, self.acc_plot):
             plot.vb.sigRangeChangedManually.connect(self._on_user_view)
@@ -306,8 +307,12 @@ class LossPlot(QWidget):
         ])
 
     def _update_epoch_label(self) -> None:
-        """'epoch' and the x tick values go under the lowest visible plot only."""
+        """'epoch' and the x tick values go under the lowest visible plot only (set again only
+        when that changed: each setting relays the plot out, at every point while training)."""
         acc_shown = not self._acc_widget.isHidden()
+        if acc_shown == self._labelled_for:
+            return
+        self._labelled_for = acc_shown
         self._fit_header()
         self.acc_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("bottom", None if acc_shown else "epoch")
