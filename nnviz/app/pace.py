@@ -31,7 +31,7 @@ TOP = PER_DECADE * DECADES  # the position of MIN_RATE · 10^DECADES
 MAX_POSITION = TOP + 1  # "max": no pacing at all
 MAX_LAG = 0.25  # seconds of steps the pacer may owe after a stall
 DISPLAY_INTERVAL = 1 / 60  # seconds of training between snapshots while the GUI keeps up
-FRAME_AIM = 1 / 32  # a slow GUI takes training time until frames come this often (1/30 s with a margin) …
+FRAME_AIM = 1 / 34  # a slow GUI takes training time until frames come this often (13 % above 30/s: frames vary) …
 TRAINING_SHARE = 0.25  # … but training keeps at least this share of the time
 GUI_SMOOTHING = 8  # frames over which the GUI's part of a frame is averaged
 
