@@ -1,8 +1,9 @@
 """The session controller: the one hub between the engine and the views.
 
 It owns the dataset, the network and the trainer. While training plays, a TrainingRun
-(ui.worker) trains in a pool thread and hands over a frozen Snapshot about 60 times a
-second; the GUI thread never touches the live network or trainer then, and every
+(ui.worker) trains in a pool thread and hands over a frozen Snapshot up to 60 times a
+second (app.pace.SliceClock), training on once ``after_shown`` says the window has painted
+it (ui.after_paint); the GUI thread never touches the live network or trainer then, and every
 method that does (step, set_weight, save_session, …) pauses first: ``pause()`` returns
 only once the worker has really left the trainer. Hyper-parameter changes are sent into
 the running generator; changes to the data or the architecture stop it, rebuild, and
