@@ -145,7 +145,7 @@ class SliceClock:
     varies from frame to frame (one that also redraws the plots costs 2–3× one that paints
     the network only), so the slice follows its running mean:
 
-        ḡ ← ḡ + (g − ḡ) / GUI_SMOOTHING
+        ḡ ← ḡ + (min(g, 2ḡ + FRAME_AIM) − ḡ) / GUI_SMOOTHING     (a stall of seconds counts as a slow frame)
         t = max(min(DISPLAY_INTERVAL, FRAME_AIM − ḡ), ḡ · s / (1 − s))      s = TRAINING_SHARE
 
     and frames come every FRAME_AIM on average while the GUI allows it: a quick GUI
@@ -172,7 +172,8 @@ class SliceClock:
     def resume(self, now: float) -> None:
         """Training resumes at ``now``: the frame since the last resumption, less its planned slice, was g."""
         if self._resumed is not None:
-            self.gui += (now - self._resumed - self.planned - self.gui) / GUI_SMOOTHING
+            g = min(max(now - self._resumed - self.planned, 0.0), 2.0 * self.gui + FRAME_AIM)  # a stall: not a slow GUI
+            self.gui += (g - self.gui) / GUI_SMOOTHING
         self.planned = self.slice
         self._resumed = self._last = now
 

@@ -21,13 +21,12 @@ least TILE_MIN_PX on screen (smaller, a tile would be a smudge).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from nnviz.draw.colormaps import rgb_of
+from nnviz.draw.text_place import device_key
 from nnviz.draw.theme import Theme
 from nnviz.draw.thumbnails import rgba_to_qimage, weight_thumbnails
 
@@ -70,7 +69,7 @@ def paint_hint(p: QPainter, rect: QRectF, text: str, theme: Theme) -> None:
     """``text`` wrapped and centred in ``rect`` (less a margin), on a background box, at the
     painter's font size or smaller until it fits; nothing below HINT_MIN_PT."""
     inner = rect.adjusted(rect.width() / 10, rect.height() / 10, -rect.width() / 10, -rect.height() / 10)
-    fitted = _fitted_hint(inner.getRect(), p.font().toString(), text)
+    fitted = _fitted_hint(p, inner, text)
     if fitted is None:
         return
     font, box = fitted
@@ -80,21 +79,30 @@ def paint_hint(p: QPainter, rect: QRectF, text: str, theme: Theme) -> None:
     p.drawText(inner, int(HINT_FLAGS), text)
 
 
-@functools.lru_cache(maxsize=16)
-def _fitted_hint(inner: tuple, font_name: str, text: str) -> tuple[QFont, QRectF] | None:
-    """The font (the given one, or smaller) that fits ``text`` into ``inner`` (x, y, w, h),
-    and the text's box; None below HINT_MIN_PT. Measured once per place, font and text: the
-    block is painted every frame while training plays."""
-    font = QFont()
-    font.fromString(font_name)
-    size, area = font.pointSizeF(), QRectF(*inner)
-    while size >= HINT_MIN_PT:
-        font.setPointSizeF(size)
-        box = QFontMetricsF(font).boundingRect(area, int(HINT_FLAGS), text)
-        if area.contains(box):
-            return QFont(font), box
-        size *= 0.9
-    return None
+_FITTED: dict = {}  # (place, font, text, device resolution) → (font, box) or None
+_FITTED_KEEP = 16
+
+
+def _fitted_hint(p: QPainter, inner: QRectF, text: str) -> tuple[QFont, QRectF] | None:
+    """The painter's font, or a smaller one, that fits ``text`` into ``inner``, and the text's
+    box; None below HINT_MIN_PT. Measured once per place, font, text and device resolution
+    (the font a painter holds measures at its device's): the block is painted every frame
+    while training plays."""
+    key = (inner.getRect(), p.font().toString(), text, device_key(p.device()))
+    if key not in _FITTED:
+        if len(_FITTED) >= _FITTED_KEEP:
+            _FITTED.clear()
+        font, fitted = QFont(p.font()), None
+        size = font.pointSizeF()
+        while size >= HINT_MIN_PT:
+            font.setPointSizeF(size)
+            box = QFontMetricsF(font).boundingRect(inner, int(HINT_FLAGS), text)
+            if inner.contains(box):
+                fitted = (QFont(font), box)
+                break
+            size *= 0.9
+        _FITTED[key] = fitted
+    return _FITTED[key]
 
 
 class ImageLayer:

@@ -6,10 +6,11 @@ row [x, 1, y]; the engine wants it as two contiguous blocks, x with its row of o
 
 Narrow rows (the 2-D sets: a few units) are cut all at once when an epoch is shuffled: one
 vectorized copy, where a copy per batch would cost more Python than the step it feeds. Wide
-rows (images: 785 + 10 units for MNIST) are cut a block at a time when a step first asks
-for it: the very same numbers, copied in cache-sized pieces (2.5× faster in all: 14 ms an
-epoch of 5,000 MNIST rows, against 35–46 ms for the one big copy) and spread over the
-epoch's steps, where the big copy held one frame of the window for 40–70 ms.
+rows (images: 785 + 10 units for MNIST) are cut a block at a time when the steps first ask
+for them: the very same numbers, copied in cache-sized pieces (2.5× faster in all: 14 ms an
+epoch of 5,000 MNIST rows, against 35–46 ms for the one big copy). The window's run asks
+step by step, so the copying is spread over the epoch, where the big copy held one frame
+for 40–70 ms; a whole epoch asked at once (``train_epochs``) is cut before it starts.
 """
 
 from __future__ import annotations

@@ -103,7 +103,8 @@ class Trainer:
     # ---- the hot loop ------------------------------------------------------------------
 
     def _shuffle(self) -> None:
-        """Permute the training set (the trainer's rng) and cut it into this epoch's batches."""
+        """Permute the training set (the trainer's rng) for this epoch's batches (engine.batches
+        cuts them: narrow rows now, wide ones as the steps reach them)."""
         self.rng.shuffle(self._perm)
         self._blocks.cut(self._perm, min(self.config.batch_size, self.n_train))
 

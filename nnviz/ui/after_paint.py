@@ -15,10 +15,13 @@ later one then finds nothing to do), and then runs ``fn`` on the GUI thread.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
 
 
 class AfterPaint(QObject):
@@ -36,9 +39,13 @@ class AfterPaint(QObject):
         self._waiting.append(fn)
 
     def _paint_then_run(self) -> None:
+        waiting, self._waiting = self._waiting, []  # first: a failing paint must not keep them waiting
         window = self._window
-        if window.isVisible() and not window.isMinimized():
-            QCoreApplication.sendEvent(window, QEvent(QEvent.Type.UpdateRequest))
-        waiting, self._waiting = self._waiting, []
-        for fn in waiting:
-            fn()
+        try:
+            if window.isVisible() and not window.isMinimized():
+                QCoreApplication.sendEvent(window, QEvent(QEvent.Type.UpdateRequest))
+        except Exception:  # noqa: BLE001 - an unguarded paint override raised: the frame is lost, training is not
+            log.exception("the window could not be painted")
+        finally:
+            for fn in waiting:
+                fn()

@@ -70,3 +70,29 @@ def test_the_window_resumes_training_after_its_paint(window, qtbot, monkeypatch)
     window.controller.pause()
     shown_at = [i for i, e in enumerate(events) if e == "shown"]
     assert all("paint" in events[a + 1:b] for a, b in zip(shown_at, shown_at[1:])), events
+
+
+def test_a_paint_that_raises_does_not_keep_training_waiting(qtbot, caplog, monkeypatch):
+    """PySide hands a paint override's exception back out of sendEvent (when no excepthook
+    takes it): the callbacks still run, then and later."""
+    import nnviz.ui.after_paint as module
+
+    class FailingPaint:
+        @staticmethod
+        def sendEvent(receiver, event):  # noqa: N802 (Qt's name)
+            raise RuntimeError("Error calling Python override of QWidget::paintEvent()")
+
+    log = []
+    top = QWidget()
+    qtbot.addWidget(top)
+    top.show()
+    qtbot.waitExposed(top)
+    after = AfterPaint(top)
+    monkeypatch.setattr(module, "QCoreApplication", FailingPaint)
+    with caplog.at_level("ERROR"):
+        after.call(lambda: log.append("first"))
+        qtbot.waitUntil(lambda: log == ["first"], timeout=1000)
+    assert "the window could not be painted" in caplog.text
+    monkeypatch.undo()
+    after.call(lambda: log.append("second"))
+    qtbot.waitUntil(lambda: log == ["first", "second"], timeout=1000)
