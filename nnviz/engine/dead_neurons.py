@@ -25,7 +25,7 @@ import numpy as np
 
 from nnviz.engine.network import Network
 
-__all__ = ["DeadEvent", "DeadNeuronTracker", "DeadRecord", "dead_neurons", "inactive_neurons",
+__all__ = ["DeadEvent", "DeadNeuronTracker", "DeadRecord", "checks_anything", "dead_neurons", "inactive_neurons",
            "max_preactivations"]
 
 CHUNK = 4096  # samples per forward pass, so a large training set needs little memory
@@ -59,6 +59,12 @@ def _never_positive(network: Network, x, names: tuple[str, ...]) -> list[tuple[i
             # NaN (a diverged network) is not "≤ 0": such a neuron is broken, not dead
             found.extend((l, int(k)) for k in np.flatnonzero(zmax <= 0.0))
     return found
+
+
+def checks_anything(network: Network) -> bool:
+    """Whether ``dead_neurons`` or ``inactive_neurons`` can find any neuron of ``network``: only
+    (leaky) ReLU layers are checked, so for any other a check is a forward pass for nothing."""
+    return bool({"relu", "leaky_relu"} & set(network.activation_names))
 
 
 def dead_neurons(network: Network, x_train) -> list[tuple[int, int]]:

@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import pytest
 
+from idx_files import idx_bytes
+
 from nnviz.cli import main
 from nnviz.engine.datasets import make_dataset
 from nnviz.engine.network import Network
@@ -142,9 +144,7 @@ def test_open_a_session_with_a_bad_problem_is_one_line_naming_the_file(tmp_path,
 
 
 def idx_file(path, array: np.ndarray) -> str:
-    """An MNIST-format (IDX) file: 00 00 08 ndim, the sizes as big-endian uint32, the bytes."""
-    sizes = b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    path.write_bytes(bytes([0, 0, 8, array.ndim]) + sizes + array.astype(np.uint8).tobytes())
+    path.write_bytes(idx_bytes(array))
     return str(path)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from idx_files import write_pair
+
 from nnviz.engine.batches import WIDE_ROW, BatchBlocks
 from nnviz.engine.datasets import load_idx_dataset
 from nnviz.engine.network import Network
@@ -64,11 +66,7 @@ def test_wide_rows_are_cut_when_a_step_reaches_them_not_at_the_epoch_start():
 def idx_pair(folder, n=30, side=12):
     rng = np.random.default_rng(2)
     images = rng.integers(0, 256, (n, side, side), dtype=np.uint8)
-    labels = (np.arange(n) % 10).astype(np.uint8)
-    (folder / "t-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + n.to_bytes(4, "big") + labels.tobytes())
-    path = folder / "t-images-idx3-ubyte"
-    path.write_bytes(bytes([0, 0, 8, 3]) + n.to_bytes(4, "big") + side.to_bytes(4, "big") * 2 + images.tobytes())
-    return path
+    return write_pair(folder, images, np.arange(n) % 10, prefix="t")
 
 
 def test_a_trainer_on_images_trains_on_the_batches_it_names(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnviz.engine.dead_neurons as dn
-from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
+from nnviz.engine.dead_neurons import DeadNeuronTracker, checks_anything, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 
 
@@ -158,3 +158,17 @@ def test_a_death_older_than_the_kept_events_survives_going_back():
     assert t.records[(1, 0)].since_step == 0
     past = t.as_of(steps - 21)  # an odd step: (1, 1) was dead then too
     assert past.records[(1, 0)].since_step == 0 and (1, 1) in past.records
+
+
+@pytest.mark.parametrize("hidden, output, expected", [
+    ("relu", "sigmoid", True), ("leaky_relu", "sigmoid", True), ("relu", "relu", True),
+    ("tanh", "sigmoid", False), ("sigmoid", "softmax", False),
+])
+def test_checks_anything_says_whether_a_check_can_find_a_neuron(hidden, output, expected):
+    net = Network([2, 4, 3], [hidden, output], "mse")
+    net.initialize("xavier", np.random.default_rng(0))
+    net.params[...] = -np.abs(net.params)  # every z ≤ 0 on positive inputs: all (leaky) ReLU neurons found
+    x = np.abs(np.random.default_rng(1).normal(size=(20, 2)))
+    found = dead_neurons(net, x) + inactive_neurons(net, x)
+    assert checks_anything(net) is expected and bool(found) is expected
+    assert checks_anything(Network([2, 4, 3], ["tanh", "relu"], "mse"))  # an output layer is checked too

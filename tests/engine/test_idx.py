@@ -11,28 +11,12 @@ import pytest
 from nnviz.engine.datasets import load_idx_dataset
 from nnviz.engine.errors import NnvizError
 from nnviz.engine.idx import MAX_PIXELS, idx_pair, is_idx_name, read_idx, read_idx_pair
-
-
-def idx_bytes(array: np.ndarray, type_code: int = 0x08) -> bytes:
-    """A tiny IDX writer: 00 00 type ndim, the sizes as big-endian uint32, then the bytes."""
-    header = bytes([0, 0, type_code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
-
-
-def write(path, data: bytes, gz: bool = False):
-    path.write_bytes(gzip.compress(data) if gz else data)
-    return path
+from idx_files import idx_bytes, write, write_pair
 
 
 def sample(n: int = 6, rows: int = 3, cols: int = 4, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, (n, rows, cols), dtype=np.uint8), (np.arange(n) % 10).astype(np.uint8)
-
-
-def write_pair(folder, images, labels, prefix="train", gz=False):
-    suffix = ".gz" if gz else ""
-    write(folder / f"{prefix}-labels-idx1-ubyte{suffix}", idx_bytes(labels), gz)
-    return write(folder / f"{prefix}-images-idx3-ubyte{suffix}", idx_bytes(images), gz)
 
 
 @pytest.mark.parametrize("gz", (False, True))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from idx_files import write_pair
 from PySide6.QtCore import QPointF, Qt
 
 from nnviz.app.image_views import raw_pixels
@@ -76,11 +77,7 @@ def write_idx_pair(folder, n=40, side=6, labels_n=None):
     rng = np.random.default_rng(1)
     images = rng.integers(0, 256, (n, side, side), dtype=np.uint8)
     labels = rng.integers(0, 10, labels_n or n, dtype=np.uint8)
-    path = folder / "toy-images-idx3-ubyte"
-    path.write_bytes(bytes([0, 0, 8, 3]) + n.to_bytes(4, "big") + side.to_bytes(4, "big") * 2 + images.tobytes())
-    (folder / "toy-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + len(labels).to_bytes(4, "big")
-                                                   + labels.tobytes())
-    return path, images
+    return write_pair(folder, images, labels, prefix="toy"), images
 
 
 def test_file_import_reads_mnist_format_files(window, qtbot, tmp_path, monkeypatch):

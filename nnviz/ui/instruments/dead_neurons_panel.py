@@ -24,7 +24,7 @@ from nnviz.draw.background_job import LatestJob
 from nnviz.draw.plots.history_curves import bound_to_screen, history_curve
 from nnviz.draw.plots.toolkit import cache_decorations, new_plot_widget, style_plot
 from nnviz.draw.theme import LIGHT, Theme
-from nnviz.engine.dead_neurons import DeadNeuronTracker, dead_neurons, inactive_neurons
+from nnviz.engine.dead_neurons import DeadNeuronTracker, checks_anything, dead_neurons, inactive_neurons
 from nnviz.engine.network import Network
 from nnviz.engine.thinning import RunHistory
 from nnviz.ui.instruments.common import SnapshotThrottle, add_row, bold_label
@@ -244,7 +244,7 @@ class DeadNeuronPanel(QWidget):
         net, data = self.network, self.dataset
         return not (net is None or data is None or (layers is not None and layers != net.layers)
                     or data.x_train.shape[1] != net.layers[0]
-                    or not set(net.activation_names) & {"relu", "leaky_relu"})
+                    or not checks_anything(net))
 
     def _record(self, dead: list, inactive: list, step: int, epoch: int, past: bool = False) -> None:
         self.dead, self.inactive = dead, inactive
